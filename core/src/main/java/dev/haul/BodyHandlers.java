@@ -1,0 +1,234 @@
+package dev.haul;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.haul.internal.BodyInputStream;
+import dev.haul.internal.CollectingSubscriber;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/** Ready-made {@link BodyHandler}s. In-memory handlers always have a size cap. */
+public final class BodyHandlers {
+
+  /** The cap of {@link #ofString()} and {@link #ofByteArray()}: 64 MiB. */
+  public static final long DEFAULT_MAX_IN_MEMORY = 64L * 1024 * 1024;
+
+  private BodyHandlers() {}
+
+  /** The body as a string, decoded with the Content-Type charset (UTF-8 when absent), 64 MiB cap. */
+  public static BodyHandler<String> ofString() {
+    return ofString(DEFAULT_MAX_IN_MEMORY);
+  }
+
+  /** The body as a string, with a cap on its size in bytes. */
+  public static BodyHandler<String> ofString(long maxBytes) {
+    BodyHandler<byte[]> bytes = ofByteArray(maxBytes);
+    return (info, body) -> bytes.handle(info, body)
+        .thenApply(b -> new String(b, charset(info.headers())));
+  }
+
+  /** The body as bytes, 64 MiB cap. */
+  public static BodyHandler<byte[]> ofByteArray() {
+    return ofByteArray(DEFAULT_MAX_IN_MEMORY);
+  }
+
+  /**
+   * The body as bytes. A Content-Length above {@code maxBytes} fails before any body byte is read
+   * (B7); a body without a length fails as soon as it passes the cap (B22). Either way the body is
+   * closed and a {@link BodyTooLargeException} is raised.
+   */
+  public static BodyHandler<byte[]> ofByteArray(long maxBytes) {
+    if (maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 0.." + (Integer.MAX_VALUE - 8) + ")");
+    }
+    return (info, body) -> {
+      OptionalLong declared = body.contentLength();
+      if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+        body.close();
+        return CompletableFuture.failedFuture(new BodyTooLargeException(
+            info.request().uri(), declared.getAsLong(), maxBytes, true));
+      }
+      CollectingSubscriber s = new CollectingSubscriber(info.request().uri(), maxBytes);
+      body.subscribe(s);
+      return s.result();
+    };
+  }
+
+  /** Reads and drops the body, so the connection can be reused. */
+  public static BodyHandler<Void> discarding() {
+    return (info, body) -> {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      body.subscribe(new Flow.Subscriber<List<ByteBuffer>>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {}
+
+        @Override
+        public void onError(Throwable t) {
+          done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+          done.complete(null);
+        }
+      });
+      return done;
+    };
+  }
+
+  /**
+   * Streams the body into {@code target}. Bytes go to a temporary file beside it (created new,
+   * owner-only), which is synced and atomically renamed over {@code target} only once the body is
+   * complete; on failure it is deleted, so {@code target} is never left half-written.
+   */
+  public static BodyHandler<Path> ofFile(Path target) {
+    requireNonNull(target, "target is null");
+    return (info, body) -> {
+      Path dir = target.toAbsolutePath().getParent();
+      Path temp;
+      FileChannel channel;
+      try {
+        temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+        channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        body.close();
+        return CompletableFuture.failedFuture(new UncheckedIOException(
+            "cannot create a temporary file in " + dir, e));
+      }
+      return body.transferTo(channel, 0).handle((n, err) -> {
+        try (channel) {
+          if (err != null) {
+            throw err;
+          }
+          channel.force(true);
+        } catch (Throwable t) {
+          deleteQuietly(temp);
+          throw t instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(t);
+        }
+        try {
+          move(temp, target);
+        } catch (IOException e) {
+          deleteQuietly(temp);
+          throw new UncheckedIOException("cannot move the download into " + target, e);
+        }
+        return target;
+      });
+    };
+  }
+
+  /**
+   * A blocking {@link InputStream} over the body; the response is returned as soon as the headers
+   * arrive. The caller must close the stream.
+   */
+  public static BodyHandler<InputStream> ofInputStream() {
+    return (info, body) -> {
+      BodyInputStream in = new BodyInputStream();
+      body.subscribe(in);
+      return CompletableFuture.completedFuture(in);
+    };
+  }
+
+  /**
+   * Delivers the body to {@code subscriber} with its own demand; the response completes when the
+   * subscriber has received {@code onComplete} or {@code onError}.
+   */
+  public static BodyHandler<Void> ofSubscriber(Flow.Subscriber<? super List<ByteBuffer>> subscriber) {
+    requireNonNull(subscriber, "subscriber is null");
+    return (info, body) -> {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      body.subscribe(new Flow.Subscriber<List<ByteBuffer>>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          subscriber.onSubscribe(s);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+          subscriber.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          try {
+            subscriber.onError(t);
+          } finally {
+            done.completeExceptionally(t);
+          }
+        }
+
+        @Override
+        public void onComplete() {
+          try {
+            subscriber.onComplete();
+          } finally {
+            done.complete(null);
+          }
+        }
+      });
+      return done;
+    };
+  }
+
+  /**
+   * The streaming body itself, returned as soon as the headers arrive, for callers that consume it
+   * later (for example with {@link ResponseBody#transferTo}). The caller must consume or close it.
+   */
+  public static BodyHandler<ResponseBody> ofResponseBody() {
+    return (info, body) -> CompletableFuture.completedFuture(body);
+  }
+
+  /** The charset named by the Content-Type header, or UTF-8. */
+  public static Charset charset(Headers headers) {
+    String ct = headers.get("Content-Type");
+    if (ct != null) {
+      for (String param : ct.split(";")) {
+        String p = param.trim();
+        if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
+          String name = p.substring(8).trim().replace("\"", "");
+          try {
+            return Charset.forName(name);
+          } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+          }
+        }
+      }
+    }
+    return StandardCharsets.UTF_8;
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // The temporary file is owner-only and named as such; nothing better to do.
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.haul;
+
+import dev.haul.spi.PoolStats;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends requests through Haul's interceptor chain and transport. Thread-safe; one client serves a
+ * whole application and its pool. Build one with {@link Haul#newBuilder()} or inject it with
+ * {@link CoreModule}.
+ */
+public interface HaulClient extends AutoCloseable {
+
+  /**
+   * Sends the request and waits for the response and its body handler. Failures are thrown as the
+   * {@link HaulException} subtype the call ended with; an interrupted wait cancels the call and
+   * throws {@link CallCancelledException}.
+   */
+  <T> Response<T> send(Request request, BodyHandler<T> handler);
+
+  /**
+   * Sends the request without blocking. The future completes on the client's callback executor.
+   * Cancelling it cancels the call and releases its connection.
+   */
+  <T> CompletableFuture<Response<T>> sendAsync(Request request, BodyHandler<T> handler);
+
+  /** The client's configuration. */
+  HaulConfig config();
+
+  /** Pool statistics from the transport, per origin. */
+  List<PoolStats> poolStats();
+
+  /** Closes the transport and stops the client's threads. Idempotent. */
+  @Override
+  void close();
+}

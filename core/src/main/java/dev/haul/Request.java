@@ -1,0 +1,340 @@
+package dev.haul;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.haul.spi.RetryPolicy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An immutable HTTP request: method, absolute http(s) URI, headers, optional body and per-request
+ * options (timeouts, call deadline, retry override, metric tags, sensitive headers).
+ *
+ * <p>Everything is validated when the request is built: an invalid method, URI or header throws
+ * {@link IllegalArgumentException} whose message names the part but never echoes a header value.
+ */
+public final class Request {
+
+  private static final Set<String> IDEMPOTENT =
+      Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+
+  private final String method;
+  private final URI uri;
+  private final Headers headers;
+  private final RequestBody body;
+  private final Map<Timeouts.Kind, Duration> timeouts;
+  private final Duration callTimeout;
+  private final RetryPolicy retryPolicy;
+  private final Map<String, String> tags;
+  private final boolean safeToRetry;
+  private final Set<String> sensitiveHeaders;
+
+  private Request(Builder b) {
+    this.method = b.method;
+    this.uri = b.uri;
+    this.headers = b.headers.build();
+    this.body = b.body;
+    this.timeouts = Collections.unmodifiableMap(new EnumMap<>(b.timeouts));
+    this.callTimeout = b.callTimeout;
+    this.retryPolicy = b.retryPolicy;
+    this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
+    this.safeToRetry = b.safeToRetry;
+    this.sensitiveHeaders = Collections.unmodifiableSet(new LinkedHashSet<>(b.sensitiveHeaders));
+  }
+
+  /** A builder for a GET of this URI. */
+  public static Builder newBuilder(URI uri) {
+    return new Builder().uri(uri);
+  }
+
+  /** A builder for a GET of this URI. */
+  public static Builder newBuilder(String uri) {
+    return new Builder().uri(uri);
+  }
+
+  /** A GET of this URI. */
+  public static Request get(String uri) {
+    return newBuilder(uri).build();
+  }
+
+  /** A builder that starts from this request. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  /** The origin (scheme, host, port) this request goes to. */
+  public Origin origin() {
+    return Origin.of(uri);
+  }
+
+  public Headers headers() {
+    return headers;
+  }
+
+  /** The body, if there is one. */
+  public Optional<RequestBody> body() {
+    return Optional.ofNullable(body);
+  }
+
+  /** Timeouts this request overrides; the others come from the client's configuration. */
+  public Map<Timeouts.Kind, Duration> timeoutOverrides() {
+    return timeouts;
+  }
+
+  /** The deadline for the whole call (all redirects and retries), if this request sets one. */
+  public Optional<Duration> callTimeout() {
+    return Optional.ofNullable(callTimeout);
+  }
+
+  /** The retry policy for this request instead of the client's. */
+  public Optional<RetryPolicy> retryPolicy() {
+    return Optional.ofNullable(retryPolicy);
+  }
+
+  /** Tags for metrics and events, such as {@code api=models}. */
+  public Map<String, String> tags() {
+    return tags;
+  }
+
+  /** Whether the method is idempotent per RFC 9110 (GET, HEAD, OPTIONS, PUT, DELETE, TRACE). */
+  public boolean isIdempotent() {
+    return IDEMPOTENT.contains(method);
+  }
+
+  /**
+   * Whether this request may be sent again after it reached the server without a response: it is
+   * idempotent, or the caller marked it safe to repeat and its body is replayable.
+   */
+  public boolean isRepeatable() {
+    boolean bodyOk = body == null || body.isReplayable();
+    return bodyOk && (isIdempotent() || safeToRetry);
+  }
+
+  /** Whether the caller declared a non-idempotent request safe to repeat. */
+  public boolean isSafeToRetry() {
+    return safeToRetry;
+  }
+
+  /**
+   * Headers the caller marked sensitive (lower-case): dropped on cross-origin redirects and
+   * redacted in logs, like {@code Authorization} and {@code Cookie}.
+   */
+  public Set<String> sensitiveHeaders() {
+    return sensitiveHeaders;
+  }
+
+  /** Whether the named header is sensitive, by default or because the caller marked it. */
+  public boolean isSensitiveHeader(String name) {
+    return Redaction.isSensitiveHeader(name)
+        || sensitiveHeaders.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Method and redacted URI; safe to log. */
+  @Override
+  public String toString() {
+    return method + " " + Redaction.uri(uri);
+  }
+
+  /** Builds a {@link Request}. Not thread-safe. */
+  public static final class Builder {
+    private String method = "GET";
+    private URI uri;
+    private Headers.Builder headers = Headers.builder();
+    private RequestBody body;
+    private final EnumMap<Timeouts.Kind, Duration> timeouts = new EnumMap<>(Timeouts.Kind.class);
+    private Duration callTimeout;
+    private RetryPolicy retryPolicy;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private boolean safeToRetry;
+    private final Set<String> sensitiveHeaders = new LinkedHashSet<>();
+
+    private Builder() {}
+
+    private Builder(Request r) {
+      this.method = r.method;
+      this.uri = r.uri;
+      this.headers = r.headers.toBuilder();
+      this.body = r.body;
+      this.timeouts.putAll(r.timeouts);
+      this.callTimeout = r.callTimeout;
+      this.retryPolicy = r.retryPolicy;
+      this.tags.putAll(r.tags);
+      this.safeToRetry = r.safeToRetry;
+      this.sensitiveHeaders.addAll(r.sensitiveHeaders);
+    }
+
+    /** An absolute http or https URI without ambiguous authority. */
+    public Builder uri(URI uri) {
+      this.uri = checkUri(requireNonNull(uri, "uri is null"));
+      return this;
+    }
+
+    /** Parses the URI; an invalid one is rejected without echoing it (it may hold secrets). */
+    public Builder uri(String uri) {
+      requireNonNull(uri, "uri is null");
+      for (int i = 0; i < uri.length(); i++) {
+        char c = uri.charAt(i);
+        if (c < 0x21 || c == 0x7f) {
+          throw new IllegalArgumentException(
+              "uri: forbidden whitespace or control character at index " + i);
+        }
+      }
+      try {
+        return uri(new URI(uri));
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "uri: invalid at index " + e.getIndex() + " (" + e.getReason() + ")");
+      }
+    }
+
+    public Builder method(String method, RequestBody body) {
+      requireNonNull(method, "method is null");
+      if (method.isEmpty()) {
+        throw new IllegalArgumentException("method is empty");
+      }
+      for (int i = 0; i < method.length(); i++) {
+        if (!Headers.isTokenChar(method.charAt(i))) {
+          throw new IllegalArgumentException(
+              "method: character at index " + i + " is not allowed (expected: an RFC 9110 token)");
+        }
+      }
+      this.method = method;
+      this.body = body;
+      return this;
+    }
+
+    public Builder GET() {
+      return method("GET", null);
+    }
+
+    public Builder HEAD() {
+      return method("HEAD", null);
+    }
+
+    public Builder DELETE() {
+      return method("DELETE", null);
+    }
+
+    public Builder POST(RequestBody body) {
+      return method("POST", requireNonNull(body, "body is null"));
+    }
+
+    public Builder PUT(RequestBody body) {
+      return method("PUT", requireNonNull(body, "body is null"));
+    }
+
+    /** Adds a header field. */
+    public Builder header(String name, String value) {
+      headers.add(name, value);
+      return this;
+    }
+
+    /** Replaces every field of that name. */
+    public Builder setHeader(String name, String value) {
+      headers.set(name, value);
+      return this;
+    }
+
+    public Builder removeHeader(String name) {
+      headers.remove(name);
+      return this;
+    }
+
+    /** Replaces all headers. */
+    public Builder headers(Headers headers) {
+      this.headers = requireNonNull(headers, "headers is null").toBuilder();
+      return this;
+    }
+
+    /** Overrides one timeout for this request. */
+    public Builder timeout(Timeouts.Kind kind, Duration duration) {
+      timeouts.put(kind, Timeouts.positive(kind, duration));
+      return this;
+    }
+
+    /** A deadline for the whole call, spanning every redirect and retry. */
+    public Builder callTimeout(Duration duration) {
+      requireNonNull(duration, "callTimeout is null");
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("callTimeout: " + dev.haul.internal.Durations.format(duration)
+            + " (expected: > 0)");
+      }
+      this.callTimeout = duration;
+      return this;
+    }
+
+    /** Uses this policy instead of the client's for this request. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = requireNonNull(policy, "policy is null");
+      return this;
+    }
+
+    /** A tag for metrics and events. */
+    public Builder tag(String key, String value) {
+      tags.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+      return this;
+    }
+
+    /** Declares a non-idempotent request with a replayable body safe to send twice. */
+    public Builder safeToRetry(boolean safe) {
+      this.safeToRetry = safe;
+      return this;
+    }
+
+    /** Marks a header as carrying a secret: redacted in output, dropped across origins. */
+    public Builder sensitiveHeader(String name) {
+      Headers.checkName(name);
+      sensitiveHeaders.add(name.toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    public Request build() {
+      if (uri == null) {
+        throw new IllegalStateException("uri is not set");
+      }
+      return new Request(this);
+    }
+
+    private static URI checkUri(URI uri) {
+      if (!uri.isAbsolute() || uri.isOpaque()) {
+        throw new IllegalArgumentException("uri: " + Redaction.uri(uri)
+            + " (expected: an absolute http or https URI)");
+      }
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("uri: scheme '" + uri.getScheme()
+            + "' is not supported (expected: http or https)");
+      }
+      String authority = uri.getRawAuthority();
+      if (authority != null && authority.indexOf('@') != authority.lastIndexOf('@')) {
+        throw new IllegalArgumentException("uri: ambiguous authority with more than one '@'");
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new IllegalArgumentException("uri: no host in " + Redaction.uri(uri));
+      }
+      if (uri.getRawFragment() != null) {
+        // Fragments are never sent; cut on the raw form so nothing is re-quoted.
+        String raw = uri.toString();
+        uri = URI.create(raw.substring(0, raw.indexOf('#')));
+      }
+      return uri;
+    }
+  }
+}

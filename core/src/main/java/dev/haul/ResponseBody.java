@@ -1,0 +1,56 @@
+package dev.haul;
+
+import dev.haul.internal.ByteArrayResponseBody;
+import dev.haul.internal.FileChannelSubscriber;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * A response body as it streams from the transport. It can be consumed once: either by
+ * {@link #subscribe subscribing} (demand-driven: the transport reads from the socket only while
+ * the subscriber has outstanding demand) or by {@link #transferTo transferring} it to a file.
+ *
+ * <p>Buffers passed to {@code onNext} belong to the subscriber. A body must be consumed to the end
+ * or {@link #close() closed}; closing it early releases the connection (which is then not reused).
+ */
+public interface ResponseBody extends Flow.Publisher<List<ByteBuffer>>, AutoCloseable {
+
+  /** The declared length, when the response has one. */
+  OptionalLong contentLength();
+
+  /**
+   * Subscribes to the body. A second subscription, or one after {@link #close()}, receives
+   * {@code onError(IllegalStateException)}. Cancelling the subscription closes the body.
+   */
+  @Override
+  void subscribe(Flow.Subscriber<? super List<ByteBuffer>> subscriber);
+
+  /**
+   * Writes the whole body to {@code channel} starting at {@code position}, with positional writes
+   * (the channel's own position is not used). Transports override this to write straight from
+   * their network buffers. Completes with the number of bytes written.
+   */
+  default CompletableFuture<Long> transferTo(FileChannel channel, long position) {
+    FileChannelSubscriber s = new FileChannelSubscriber(channel, position);
+    subscribe(s);
+    return s.result();
+  }
+
+  /** Abandons the rest of the body and releases its connection. Idempotent. */
+  @Override
+  void close();
+
+  /** An empty body. */
+  static ResponseBody empty() {
+    return new ByteArrayResponseBody(new byte[0], 1);
+  }
+
+  /** A body of these bytes, delivered in chunks of at most 16 KiB as demanded. */
+  static ResponseBody ofBytes(byte[] bytes) {
+    return new ByteArrayResponseBody(bytes.clone(), 16 * 1024);
+  }
+}

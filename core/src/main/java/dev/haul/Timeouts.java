@@ -1,0 +1,111 @@
+package dev.haul;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One duration per {@link Kind} of timeout. The client resolves a full set for every attempt from
+ * {@link HaulConfig}, the request's overrides and the time left before the call deadline.
+ */
+public final class Timeouts {
+
+  /** The timeouts a transport enforces, each raising its own exception type. */
+  public enum Kind {
+    /** TCP connect. */
+    CONNECT("haul.timeout.connect"),
+    /** TLS handshake after connect. */
+    TLS_HANDSHAKE("haul.timeout.tls-handshake"),
+    /** Waiting for a pooled connection. */
+    POOL_ACQUIRE("haul.timeout.pool-acquire"),
+    /** Writing the request while the socket accepts no bytes. */
+    WRITE("haul.timeout.write"),
+    /** From the end of the request to the end of the response headers. */
+    RESPONSE_HEADERS("haul.timeout.response-headers"),
+    /** No byte of the response body for this long. */
+    READ_IDLE("haul.timeout.read-idle");
+
+    private final String key;
+
+    Kind(String key) {
+      this.key = key;
+    }
+
+    /** The configuration key of this timeout. */
+    public String key() {
+      return key;
+    }
+  }
+
+  private final Map<Kind, Duration> values;
+
+  private Timeouts(Map<Kind, Duration> values) {
+    this.values = values;
+  }
+
+  /** A full set; every kind must be present and positive. */
+  public static Timeouts of(Map<Kind, Duration> values) {
+    EnumMap<Kind, Duration> copy = new EnumMap<>(Kind.class);
+    for (Kind k : Kind.values()) {
+      Duration d = values.get(k);
+      if (d == null) {
+        throw new IllegalArgumentException(k.key() + " is missing");
+      }
+      copy.put(k, positive(k, d));
+    }
+    return new Timeouts(copy);
+  }
+
+  /** The duration of that kind. */
+  public Duration get(Kind kind) {
+    return values.get(kind);
+  }
+
+  /** A copy with one kind replaced. */
+  public Timeouts with(Kind kind, Duration duration) {
+    EnumMap<Kind, Duration> copy = new EnumMap<>(values);
+    copy.put(kind, positive(kind, duration));
+    return new Timeouts(copy);
+  }
+
+  /** A copy with each kind replaced by the override, when the request has one. */
+  public Timeouts withOverrides(Map<Kind, Duration> overrides) {
+    EnumMap<Kind, Duration> copy = new EnumMap<>(values);
+    overrides.forEach((k, d) -> copy.put(k, positive(k, d)));
+    return new Timeouts(copy);
+  }
+
+  /** A copy where no timeout exceeds {@code cap} (the time left before the call deadline). */
+  public Timeouts cappedAt(Duration cap) {
+    EnumMap<Kind, Duration> copy = new EnumMap<>(values);
+    Duration floor = cap.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : cap;
+    copy.replaceAll((k, d) -> d.compareTo(floor) > 0 ? floor : d);
+    return new Timeouts(copy);
+  }
+
+  static Duration positive(Kind kind, Duration d) {
+    requireNonNull(d, () -> kind.key() + " is null");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(kind.key() + ": " + dev.haul.internal.Durations.format(d)
+          + " (expected: > 0)");
+    }
+    return d;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Timeouts t && values.equals(t.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Timeouts" + values;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.haul.internal;
+
+import dev.haul.Request;
+import dev.haul.ResponseBody;
+import dev.haul.SendState;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.Ticker;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one call shares across its interceptors: the deadline, the listener, the attempt count
+ * and whatever is in flight, so that a deadline or a cancel can stop it wherever it is.
+ */
+public final class CallState {
+
+  private final Request original;
+  private final EventListener listener;
+  private final Ticker ticker;
+  private final long startNanos;
+  private final long deadlineNanos; // Long.MAX_VALUE when the call has none
+  private final Duration callTimeout;
+  private final AtomicInteger attempts = new AtomicInteger();
+  private volatile Future<?> inFlight;
+  private volatile ResponseBody body;
+  private volatile boolean cancelled;
+  private volatile SendState furthest = SendState.NOT_SENT;
+
+  public CallState(Request original, EventListener listener, Ticker ticker, Duration callTimeout) {
+    this.original = original;
+    this.listener = listener;
+    this.ticker = ticker;
+    this.startNanos = ticker.read();
+    this.callTimeout = callTimeout;
+    this.deadlineNanos = callTimeout == null ? Long.MAX_VALUE : startNanos + callTimeout.toNanos();
+  }
+
+  public Request original() {
+    return original;
+  }
+
+  public EventListener listener() {
+    return listener;
+  }
+
+  /** The call deadline, if any. */
+  public Optional<Duration> callTimeout() {
+    return Optional.ofNullable(callTimeout);
+  }
+
+  /** Time left before the deadline (never negative), if the call has one. */
+  public Optional<Duration> timeLeft() {
+    if (deadlineNanos == Long.MAX_VALUE) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(Math.max(0, deadlineNanos - ticker.read())));
+  }
+
+  public Duration elapsed() {
+    return Duration.ofNanos(ticker.read() - startNanos);
+  }
+
+  /** Counts an attempt handed to the transport; returns the total so far. */
+  public int attemptStarted() {
+    if (furthest == SendState.NOT_SENT) {
+      furthest = SendState.SENT_NO_RESPONSE;
+    }
+    return attempts.incrementAndGet();
+  }
+
+  public int attempts() {
+    return attempts.get();
+  }
+
+  public void responseStarted() {
+    furthest = SendState.RESPONSE_STARTED;
+  }
+
+  /** The furthest any attempt is known (or may be assumed) to have got. */
+  public SendState furthest() {
+    return furthest;
+  }
+
+  /** Registers what is in flight now (a transport exchange or a retry timer). */
+  public void track(Future<?> future) {
+    inFlight = future;
+    if (cancelled) {
+      future.cancel(false);
+    }
+  }
+
+  /** Registers the final response body, closed if the call is cancelled while it streams. */
+  public void trackBody(ResponseBody b) {
+    body = b;
+    if (cancelled) {
+      b.close();
+    }
+  }
+
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Stops whatever is in flight; no new attempt will start. */
+  public void cancel() {
+    cancelled = true;
+    Future<?> f = inFlight;
+    if (f != null) {
+      f.cancel(false);
+    }
+    ResponseBody b = body;
+    if (b != null) {
+      b.close();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.haul.internal;
+
+import dev.haul.HaulException;
+import dev.haul.RetryAfterExceededException;
+import dev.haul.SendState;
+import dev.haul.spi.RawResponse;
+import dev.haul.spi.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+
+/** The policy behind {@link RetryPolicy#defaults()}; see there for the rules. */
+public final class DefaultRetryPolicy implements RetryPolicy {
+
+  private final int maxRetries;
+  private final Duration baseDelay;
+  private final double multiplier;
+  private final Duration maxDelay;
+  private final Duration maxRetryAfter;
+  private final Set<Integer> retryStatuses;
+  private final DoubleSupplier random;
+  private final Clock clock;
+
+  public DefaultRetryPolicy(int maxRetries, Duration baseDelay, double multiplier,
+      Duration maxDelay, Duration maxRetryAfter, Set<Integer> retryStatuses,
+      DoubleSupplier random, Clock clock) {
+    this.maxRetries = maxRetries;
+    this.baseDelay = baseDelay;
+    this.multiplier = multiplier;
+    this.maxDelay = maxDelay;
+    this.maxRetryAfter = maxRetryAfter;
+    this.retryStatuses = Set.copyOf(retryStatuses);
+    this.random = random;
+    this.clock = clock;
+  }
+
+  @Override
+  public Decision decide(Attempt attempt) {
+    RawResponse response = attempt.response();
+    if (response != null && !retryStatuses.contains(response.status())) {
+      return Decision.accept();
+    }
+    if (attempt.number() > maxRetries) {
+      return Decision.stop("gave up after " + attempt.number() + " attempts (limit: haul.retry.max-retries = "
+          + maxRetries + ")");
+    }
+    boolean bodyReplayable = attempt.request().body().map(b -> b.isReplayable()).orElse(true);
+    if (!bodyReplayable) {
+      return Decision.stop("the request body is one-shot and cannot be sent again");
+    }
+    if (response == null) {
+      return decideFailure(attempt, attempt.failure());
+    }
+    if (!attempt.request().isRepeatable()) {
+      return Decision.stop("status " + response.status() + " for a " + attempt.request().method()
+          + " request that is not marked safe to retry");
+    }
+    Optional<Duration> retryAfter =
+        RetryAfter.parse(response.headers().get("Retry-After"), clock.instant());
+    if (retryAfter.isPresent()) {
+      Duration wait = retryAfter.get();
+      if (wait.compareTo(maxRetryAfter) > 0) {
+        return Decision.fail(new RetryAfterExceededException(attempt.request().uri(),
+            response.status(), wait, maxRetryAfter), "Retry-After above the cap");
+      }
+      return Decision.retryAfter(wait, "status " + response.status() + " with Retry-After");
+    }
+    return Decision.retryAfter(backoff(attempt.number()), "status " + response.status());
+  }
+
+  private Decision decideFailure(Attempt attempt, HaulException failure) {
+    String name = failure.getClass().getSimpleName();
+    if (!failure.isTransient()) {
+      return Decision.stop(name + " is not retryable");
+    }
+    if (failure.sendState() != SendState.NOT_SENT && !attempt.request().isRepeatable()) {
+      return Decision.stop(name + " after the request was sent, and " + attempt.request().method()
+          + " is not marked safe to retry");
+    }
+    return Decision.retryAfter(backoff(attempt.number()), name + " (" + failure.sendState() + ")");
+  }
+
+  /** Full jitter: uniform in [0, min(cap, base * multiplier^(n-1))]. */
+  Duration backoff(int attemptNumber) {
+    return backoff(baseDelay, multiplier, maxDelay, attemptNumber, random.getAsDouble());
+  }
+
+  /** The delay before retry number {@code attemptNumber}, for a uniform sample in [0, 1). */
+  public static Duration backoff(Duration base, double multiplier, Duration cap, int attemptNumber,
+      double sample) {
+    double capNanos = cap.toNanos();
+    double ceiling = Math.min(capNanos, base.toNanos() * Math.pow(multiplier, Math.max(0, attemptNumber - 1)));
+    double s = Double.isNaN(sample) ? 0 : Math.max(0, Math.min(1, sample));
+    long nanos = (long) Math.min(capNanos, Math.max(0, ceiling * s));
+    return Duration.ofNanos(nanos);
+  }
+}

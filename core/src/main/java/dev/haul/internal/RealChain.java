@@ -1,0 +1,107 @@
+package dev.haul.internal;
+
+import dev.haul.Request;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.Interceptor;
+import dev.haul.spi.RawResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The chain seen by interceptor {@code index}. Interceptors at or after {@code networkStart} are
+ * network interceptors: each must call {@link #proceed} exactly once and keep the origin.
+ */
+public final class RealChain implements Interceptor.Chain {
+
+  private final List<Interceptor> interceptors;
+  private final int index;
+  private final int networkStart;
+  private final Request request;
+  private final CallState call;
+  private final AtomicInteger proceeds = new AtomicInteger();
+
+  public RealChain(List<Interceptor> interceptors, int index, int networkStart, Request request,
+      CallState call) {
+    this.interceptors = interceptors;
+    this.index = index;
+    this.networkStart = networkStart;
+    this.request = request;
+    this.call = call;
+  }
+
+  /** Runs interceptor {@code index} with this chain. */
+  public CompletableFuture<RawResponse> run() {
+    Interceptor interceptor = interceptors.get(index);
+    CompletableFuture<RawResponse> result;
+    try {
+      result = interceptor.intercept(this);
+      if (result == null) {
+        throw new IllegalStateException("interceptor " + name(interceptor) + " returned null");
+      }
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+    if (!isNetwork()) {
+      return result;
+    }
+    return result.thenApply(r -> {
+      if (proceeds.get() != 1) {
+        r.body().close();
+        throw new IllegalStateException("network interceptor " + name(interceptor)
+            + " must call proceed() exactly once (called " + proceeds.get() + " times)");
+      }
+      return r;
+    });
+  }
+
+  @Override
+  public Request request() {
+    return request;
+  }
+
+  @Override
+  public CompletableFuture<RawResponse> proceed(Request next) {
+    if (index + 1 >= interceptors.size()) {
+      throw new IllegalStateException("the last interceptor cannot proceed");
+    }
+    int n = proceeds.incrementAndGet();
+    if (isNetwork()) {
+      Interceptor self = interceptors.get(index);
+      if (n > 1) {
+        throw new IllegalStateException("network interceptor " + name(self)
+            + " must call proceed() exactly once");
+      }
+      if (!next.origin().equals(request.origin())) {
+        throw new IllegalStateException("network interceptor " + name(self)
+            + " must not change the origin of the request");
+      }
+    }
+    return new RealChain(interceptors, index + 1, networkStart, next, call).run();
+  }
+
+  @Override
+  public Optional<Duration> timeLeft() {
+    return call.timeLeft();
+  }
+
+  @Override
+  public EventListener listener() {
+    return call.listener();
+  }
+
+  /** The call this chain belongs to (for Haul's own stages). */
+  public CallState call() {
+    return call;
+  }
+
+  private boolean isNetwork() {
+    return index >= networkStart && index < interceptors.size() - 1;
+  }
+
+  private static String name(Interceptor i) {
+    return i.getClass().getName();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.haul.internal;
+
+import dev.haul.HaulException;
+import dev.haul.Request;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.Interceptor;
+import dev.haul.spi.RawResponse;
+import dev.haul.spi.RetryPolicy;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a {@link RetryPolicy}: after each attempt it asks the policy, closes the body of a
+ * response it drops, and schedules the next attempt on a timer within the call deadline.
+ */
+public final class RetryInterceptor implements Interceptor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RetryInterceptor.class);
+
+  private final RetryPolicy defaultPolicy;
+  private final ScheduledExecutorService timer;
+
+  public RetryInterceptor(RetryPolicy defaultPolicy, ScheduledExecutorService timer) {
+    this.defaultPolicy = defaultPolicy;
+    this.timer = timer;
+  }
+
+  @Override
+  public CompletableFuture<RawResponse> intercept(Chain chain) {
+    RetryPolicy policy = chain.request().retryPolicy().orElse(defaultPolicy);
+    CompletableFuture<RawResponse> out = new CompletableFuture<>();
+    attempt((RealChain) chain, policy, 1, out);
+    return out;
+  }
+
+  private void attempt(RealChain chain, RetryPolicy policy, int number,
+      CompletableFuture<RawResponse> out) {
+    CallState call = chain.call();
+    if (call.isCancelled()) {
+      out.cancel(false);
+      return;
+    }
+    CompletableFuture<RawResponse> f;
+    try {
+      f = chain.proceed(chain.request());
+    } catch (Throwable t) {
+      f = CompletableFuture.failedFuture(t);
+    }
+    f.whenComplete((response, error) -> {
+      if (out.isDone()) {
+        if (response != null) {
+          response.body().close();
+        }
+        return;
+      }
+      onOutcome(chain, policy, number, out, response, unwrap(error));
+    });
+  }
+
+  private void onOutcome(RealChain chain, RetryPolicy policy, int number,
+      CompletableFuture<RawResponse> out, RawResponse response, Throwable error) {
+    Request request = chain.request();
+    EventListener listener = chain.listener();
+    if (error != null && !(error instanceof HaulException)) {
+      out.completeExceptionally(error); // a programming error, not an exchange outcome
+      return;
+    }
+    RetryPolicy.Decision d;
+    try {
+      d = policy.decide(new RetryPolicy.Attempt(request, number, response, (HaulException) error));
+    } catch (RuntimeException e) {
+      LOG.warn("retry policy {} threw; not retrying", policy.getClass().getName(), e);
+      d = RetryPolicy.Decision.stop("retry policy failed: " + e);
+    }
+    if (d.isAccepted()) {
+      complete(out, response, error, number);
+      return;
+    }
+    if (!d.shouldRetry()) {
+      listener.retryGaveUp(request, number, d.reason());
+      if (d.failure().isPresent()) {
+        closeQuietly(response);
+        out.completeExceptionally(d.failure().get());
+      } else {
+        complete(out, response, error, number);
+      }
+      return;
+    }
+    Duration delay = d.delay();
+    Optional<Duration> left = chain.timeLeft();
+    if (left.isPresent() && delay.compareTo(left.get()) >= 0) {
+      listener.retryGaveUp(request, number, "the call deadline would pass before the retry ("
+          + d.reason() + ")");
+      complete(out, response, error, number);
+      return;
+    }
+    closeQuietly(response);
+    listener.retryScheduled(request, number, delay, d.reason());
+    LOG.debug("{}: attempt {} -> retry in {}: {}", request, number, Durations.format(delay), d.reason());
+    chain.call().track(timer.schedule(() -> attempt(chain, policy, number + 1, out),
+        delay.toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  private static void complete(CompletableFuture<RawResponse> out, RawResponse response,
+      Throwable error, int attempts) {
+    if (error != null) {
+      out.completeExceptionally(error);
+    } else if (!out.complete(response.toBuilder().attempts(attempts).build())) {
+      response.body().close();
+    }
+  }
+
+  private static void closeQuietly(RawResponse response) {
+    if (response != null) {
+      try {
+        response.body().close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing a dropped response body failed", e);
+      }
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.haul.internal;
+
+import dev.haul.HaulConfig;
+import dev.haul.HaulException;
+import dev.haul.Request;
+import dev.haul.Timeouts;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.Exchange;
+import dev.haul.spi.Interceptor;
+import dev.haul.spi.RawResponse;
+import dev.haul.spi.Transport;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The end of the chain: resolves the attempt's timeouts (configuration, request overrides, time
+ * left before the deadline), reports attempt events and hands the exchange to the transport.
+ */
+public final class TransportInterceptor implements Interceptor {
+
+  private final Transport transport;
+  private final HaulConfig config;
+
+  public TransportInterceptor(Transport transport, HaulConfig config) {
+    this.transport = transport;
+    this.config = config;
+  }
+
+  @Override
+  public CompletableFuture<RawResponse> intercept(Chain chain) {
+    CallState call = ((RealChain) chain).call();
+    Request request = chain.request();
+    Timeouts timeouts = config.timeouts().withOverrides(request.timeoutOverrides());
+    if (call.timeLeft().isPresent()) {
+      timeouts = timeouts.cappedAt(call.timeLeft().get());
+    }
+    EventListener listener = call.listener();
+    call.attemptStarted();
+    listener.requestStart(request);
+    CompletableFuture<RawResponse> f = transport.execute(new Exchange(request, timeouts, listener));
+    call.track(f);
+    return f.handle((r, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof HaulException h) {
+          listener.attemptFailed(request, h);
+        }
+        throw err instanceof CompletionException c ? c : new CompletionException(cause);
+      }
+      call.responseStarted();
+      listener.responseHeaders(request, r);
+      return r;
+    });
+  }
+}
