@@ -1,0 +1,200 @@
+package dev.haul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.haul.internal.ByteArrayResponseBody;
+import dev.haul.spi.RawResponse;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BodyHandlersTest {
+
+  private static RawResponse info(Headers headers) {
+    return RawResponse.builder().request(Request.get("http://h/x")).status(200).headers(headers).build();
+  }
+
+  private static <T> T handle(BodyHandler<T> h, Headers headers, ResponseBody body) throws Exception {
+    return h.handle(info(headers), body).get();
+  }
+
+  @Test
+  void stringUsesContentTypeCharset() throws Exception {
+    byte[] latin1 = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+    String s = handle(BodyHandlers.ofString(), Headers.of("Content-Type", "text/plain; charset=ISO-8859-1"),
+        new ByteArrayResponseBody(latin1, 2));
+    assertThat(s).isEqualTo("caf\u00e9");
+    String utf8 = handle(BodyHandlers.ofString(), Headers.empty(),
+        ResponseBody.ofBytes("caf\u00e9".getBytes(StandardCharsets.UTF_8)));
+    assertThat(utf8).isEqualTo("caf\u00e9");
+  }
+
+  @Test
+  void declaredLengthAboveCapFailsBeforeReading() {
+    ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[100], 10);
+    CompletableFuture<byte[]> f = BodyHandlers.ofByteArray(50).handle(info(Headers.empty()), body);
+    assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(BodyTooLargeException.class).hasMessageContaining("Content-Length 100");
+    assertThat(body.isClosed()).isTrue();
+    assertThat(body.isCompleted()).isFalse();
+  }
+
+  @Test
+  void endlessBodyWithoutLengthIsStoppedAtTheCap() {
+    // A body that never ends and declares no length (B22).
+    EndlessBody body = new EndlessBody();
+    CompletableFuture<byte[]> f = BodyHandlers.ofByteArray(1000).handle(info(Headers.empty()), body);
+    assertThatThrownBy(f::get).cause().isInstanceOf(BodyTooLargeException.class);
+    assertThat(body.cancelled).isTrue();
+    assertThat(body.delivered).isLessThanOrEqualTo(1000 + 64);
+  }
+
+  @Test
+  void fileHandlerPublishesAtomicallyAndLeavesNothingOnFailure(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("model.bin");
+    byte[] data = new byte[100_000];
+    new java.util.Random(1).nextBytes(data);
+    Path out = handle(BodyHandlers.ofFile(target), Headers.empty(), new ByteArrayResponseBody(data, 4096));
+    assertThat(out).isEqualTo(target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    try (var s = Files.list(dir)) {
+      assertThat(s).containsExactly(target);
+    }
+
+    Path other = dir.resolve("broken.bin");
+    CompletableFuture<Path> f = BodyHandlers.ofFile(other).handle(info(Headers.empty()), new FailingBody());
+    assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class);
+    assertThat(other).doesNotExist();
+    try (var s = Files.list(dir)) {
+      assertThat(s).containsExactly(target);
+    }
+  }
+
+  @Test
+  void inputStreamReadsEverythingAndCloseCancels() throws Exception {
+    byte[] data = "0123456789abcdef".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+    try (InputStream in = handle(BodyHandlers.ofInputStream(), Headers.empty(),
+        new ByteArrayResponseBody(data, 100))) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    ByteArrayResponseBody body = new ByteArrayResponseBody(data, 100);
+    InputStream in = handle(BodyHandlers.ofInputStream(), Headers.empty(), body);
+    assertThat(in.read()).isEqualTo('0');
+    in.close();
+    assertThat(body.isClosed()).isTrue();
+  }
+
+  @Test
+  void subscriberControlsDemand() throws Exception {
+    ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[40], 10);
+    List<Integer> sizes = new ArrayList<>();
+    Flow.Subscription[] sub = new Flow.Subscription[1];
+    CompletableFuture<Void> done = BodyHandlers.ofSubscriber(new Flow.Subscriber<List<ByteBuffer>>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        sub[0] = s;
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> item) {
+        sizes.add(item.get(0).remaining());
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onComplete() {}
+    }).handle(info(Headers.empty()), body);
+    assertThat(sizes).isEmpty(); // no demand, nothing delivered
+    sub[0].request(2);
+    assertThat(sizes).containsExactly(10, 10);
+    assertThat(done).isNotDone();
+    sub[0].request(2);
+    assertThat(done).isCompleted();
+    assertThat(sizes).hasSize(4);
+  }
+
+  @Test
+  void bodyCanBeSubscribedOnlyOnce() throws Exception {
+    ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[4], 4);
+    handle(BodyHandlers.discarding(), Headers.empty(), body);
+    assertThatThrownBy(() -> handle(BodyHandlers.discarding(), Headers.empty(), body))
+        .cause().isInstanceOf(IllegalStateException.class);
+  }
+
+  /** Emits 64-byte buffers forever while there is demand. */
+  static final class EndlessBody implements ResponseBody {
+    volatile boolean cancelled;
+    long delivered;
+
+    @Override
+    public OptionalLong contentLength() {
+      return OptionalLong.empty();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
+      s.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+          for (long i = 0; i < n && !cancelled && delivered < 1_000_000; i++) {
+            delivered += 64;
+            s.onNext(List.of(ByteBuffer.allocate(64)));
+          }
+        }
+
+        @Override
+        public void cancel() {
+          cancelled = true;
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      cancelled = true;
+    }
+  }
+
+  /** Delivers some bytes, then fails like a connection reset. */
+  static final class FailingBody implements ResponseBody {
+    @Override
+    public OptionalLong contentLength() {
+      return OptionalLong.of(1000);
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
+      s.onSubscribe(new Flow.Subscription() {
+        boolean sent;
+
+        @Override
+        public void request(long n) {
+          if (!sent) {
+            sent = true;
+            s.onNext(List.of(ByteBuffer.allocate(100)));
+            s.onError(new ConnectionClosedException("reset mid-body", null, SendState.RESPONSE_STARTED, null));
+          }
+        }
+
+        @Override
+        public void cancel() {}
+      });
+    }
+
+    @Override
+    public void close() {}
+  }
+}

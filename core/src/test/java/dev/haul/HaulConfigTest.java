@@ -1,0 +1,111 @@
+package dev.haul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HaulConfigTest {
+
+  @Test
+  void defaults() {
+    HaulConfig c = HaulConfig.defaults();
+    assertThat(c.timeouts().get(Timeouts.Kind.CONNECT)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.timeouts().get(Timeouts.Kind.TLS_HANDSHAKE)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.timeouts().get(Timeouts.Kind.POOL_ACQUIRE)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.timeouts().get(Timeouts.Kind.WRITE)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.timeouts().get(Timeouts.Kind.RESPONSE_HEADERS)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.timeouts().get(Timeouts.Kind.READ_IDLE)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.callTimeout()).isEmpty();
+    assertThat(c.retryMaxRetries()).isEqualTo(3);
+    assertThat(c.retryBaseDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.retryMultiplier()).isEqualTo(2.0);
+    assertThat(c.retryMaxDelay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.retryMaxRetryAfter()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.userAgent()).isEqualTo("haul/0.1.0");
+    assertThat(HaulConfig.from(ConfigSource.fromMap(Map.of()))).isEqualTo(c);
+  }
+
+  @Test
+  void explicitPropertyMappings() {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("haul.timeout.connect", "2s");
+    props.put("haul.timeout.tls-handshake", "3s");
+    props.put("haul.timeout.pool-acquire", "4s");
+    props.put("haul.timeout.write", "5s");
+    props.put("haul.timeout.response-headers", "6s");
+    props.put("haul.timeout.read-idle", "500ms");
+    props.put("haul.timeout.call", "PT1M");
+    props.put("haul.retry.max-retries", "7");
+    props.put("haul.retry.base-delay", "250ms");
+    props.put("haul.retry.multiplier", "1.5");
+    props.put("haul.retry.max-delay", "10s");
+    props.put("haul.retry.max-retry-after", "1m");
+    props.put("haul.user-agent", "civitai-sync/2");
+
+    HaulConfig expected = HaulConfig.builder()
+        .timeout(Timeouts.Kind.CONNECT, Duration.ofSeconds(2))
+        .timeout(Timeouts.Kind.TLS_HANDSHAKE, Duration.ofSeconds(3))
+        .timeout(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(4))
+        .timeout(Timeouts.Kind.WRITE, Duration.ofSeconds(5))
+        .timeout(Timeouts.Kind.RESPONSE_HEADERS, Duration.ofSeconds(6))
+        .timeout(Timeouts.Kind.READ_IDLE, Duration.ofMillis(500))
+        .callTimeout(Duration.ofMinutes(1))
+        .retryMaxRetries(7)
+        .retryBaseDelay(Duration.ofMillis(250))
+        .retryMultiplier(1.5)
+        .retryMaxDelay(Duration.ofSeconds(10))
+        .retryMaxRetryAfter(Duration.ofMinutes(1))
+        .userAgent("civitai-sync/2")
+        .build();
+    HaulConfig read = HaulConfig.from(ConfigSource.fromMap(props));
+    assertThat(read).isEqualTo(expected);
+    assertThat(read).isNotEqualTo(HaulConfig.defaults());
+    // Every key is mapped: the dump of the read config has exactly the keys we set.
+    assertThat(read.dump().keySet()).containsExactlyInAnyOrderElementsOf(props.keySet());
+    // And the dump reads back to the same configuration.
+    assertThat(HaulConfig.from(ConfigSource.fromMap(read.dump()))).isEqualTo(read);
+  }
+
+  @Test
+  void environmentNamesMapToKeys() {
+    assertThat(ConfigSource.environmentName("haul.pool.max-per-host")).isEqualTo("HAUL_POOL_MAX_PER_HOST");
+    ConfigSource env = ConfigSource.fromEnvironment(Map.of(
+        "HAUL_TIMEOUT_CONNECT", "3s", "HAUL_RETRY_MAX_RETRIES", "1"));
+    HaulConfig c = HaulConfig.from(ConfigSource.fromMap(Map.of("haul.retry.max-retries", "5")).orElse(env));
+    assertThat(c.timeouts().get(Timeouts.Kind.CONNECT)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.retryMaxRetries()).isEqualTo(5); // the map wins over the environment
+  }
+
+  @Test
+  void badValuesGiveTheDocumentedMessage() {
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.timeout.connect", "-1s"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("haul.timeout.connect: -1s (expected: > 0)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.timeout.connect", "soon"))))
+        .hasMessage("haul.timeout.connect: 'soon' (expected: a duration such as 500ms, 10s, 5m or PT1M)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.retry.max-retries", "500"))))
+        .hasMessage("haul.retry.max-retries: 500 (expected: 0..100)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.retry.multiplier", "0.5"))))
+        .hasMessage("haul.retry.multiplier: 0.5 (expected: 1.0..10.0)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.timeout.call", "-5s"))))
+        .hasMessage("haul.timeout.call: -5s (expected: >= 0)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of(
+        "haul.retry.base-delay", "1m", "haul.retry.max-delay", "10s"))))
+        .hasMessage("haul.retry.max-delay: 10s (expected: >= haul.retry.base-delay, 1m)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.user-agent", "x\r\ny"))))
+        .hasMessageContaining("User-Agent").hasMessageNotContaining("x\r\ny");
+  }
+
+  @Test
+  void dumpRedactsSecretLookingKeys() {
+    assertThat(HaulConfig.defaults().dump()).containsEntry("haul.timeout.connect", "10s")
+        .containsEntry("haul.retry.multiplier", "2.0");
+    assertThat(dev.haul.internal.Settings.outOfRange("k", "v", "x").getMessage()).isEqualTo("k: v (expected: x)");
+    assertThat(Redaction.isSensitiveName("haul.auth.bearer-token")).isTrue();
+    assertThat(Redaction.isSensitiveName("haul.timeout.connect")).isFalse();
+  }
+}
