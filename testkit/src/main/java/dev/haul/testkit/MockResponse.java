@@ -1,0 +1,307 @@
+package dev.haul.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A scripted response: status, headers, a body from bytes or a file region, framing (length,
+ * chunked, or close-delimited), pacing (throttle, header delay, one byte per segment) and a
+ * {@link Fault} at a defined point. Or raw bytes written exactly as given, for malformed input.
+ *
+ * <p>Headers are written as given, without validation, so tests can send anything.
+ */
+public final class MockResponse {
+
+  final int status;
+  final String reason;
+  final List<Map.Entry<String, String>> headers;
+  final byte[] body;
+  final Path file;
+  final long fileOffset;
+  final long length;
+  final boolean chunked;
+  final int chunkSize;
+  final boolean contentLength;
+  final boolean closeConnection;
+  final long throttleBytes;
+  final Duration throttlePeriod;
+  final Duration headersDelay;
+  final Duration closeDelay;
+  final boolean oneBytePerSegment;
+  final Fault fault;
+  final long faultAfterBytes;
+  final byte[] raw;
+  final boolean headOnly;
+
+  private MockResponse(Builder b) {
+    this.status = b.status;
+    this.reason = b.reason;
+    this.headers = List.copyOf(b.headers);
+    this.body = b.body;
+    this.file = b.file;
+    this.fileOffset = b.fileOffset;
+    this.length = b.file != null ? b.fileLength : b.body.length;
+    this.chunked = b.chunked;
+    this.chunkSize = b.chunkSize;
+    this.contentLength = b.contentLength;
+    this.closeConnection = b.closeConnection;
+    this.throttleBytes = b.throttleBytes;
+    this.throttlePeriod = b.throttlePeriod;
+    this.headersDelay = b.headersDelay;
+    this.closeDelay = b.closeDelay;
+    this.oneBytePerSegment = b.oneBytePerSegment;
+    this.fault = b.fault;
+    this.faultAfterBytes = b.faultAfterBytes;
+    this.raw = b.raw;
+    this.headOnly = b.headOnly;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** 200 with this UTF-8 body. */
+  public static MockResponse ok(String body) {
+    return builder().body(body).build();
+  }
+
+  /** A response of exactly these bytes (then the connection is closed unless told otherwise). */
+  public static MockResponse raw(String ascii) {
+    return builder().raw(ascii.getBytes(StandardCharsets.ISO_8859_1)).build();
+  }
+
+  /** This fault, with an otherwise default response. */
+  public static MockResponse fault(Fault fault) {
+    return builder().fault(fault, 0).build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public Fault faultKind() {
+    return fault;
+  }
+
+  /** The body length in bytes. */
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public String toString() {
+    return raw != null ? "MockResponse{raw " + raw.length + " bytes}"
+        : "MockResponse{" + status + ", " + length + " bytes, fault " + fault + "}";
+  }
+
+  /** Builds a {@link MockResponse}. */
+  public static final class Builder {
+    private int status = 200;
+    private String reason;
+    private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+    private byte[] body = new byte[0];
+    private Path file;
+    private long fileOffset;
+    private long fileLength;
+    private boolean chunked;
+    private int chunkSize = 8192;
+    private boolean contentLength = true;
+    private boolean closeConnection;
+    private long throttleBytes;
+    private Duration throttlePeriod = Duration.ZERO;
+    private Duration headersDelay = Duration.ZERO;
+    private Duration closeDelay = Duration.ZERO;
+    private boolean oneBytePerSegment;
+    private Fault fault = Fault.NONE;
+    private long faultAfterBytes;
+    private byte[] raw;
+    private boolean headOnly;
+
+    private Builder() {}
+
+    private Builder(MockResponse r) {
+      status = r.status;
+      reason = r.reason;
+      headers.addAll(r.headers);
+      body = r.body;
+      file = r.file;
+      fileOffset = r.fileOffset;
+      fileLength = r.file != null ? r.length : 0;
+      chunked = r.chunked;
+      chunkSize = r.chunkSize;
+      contentLength = r.contentLength;
+      closeConnection = r.closeConnection;
+      throttleBytes = r.throttleBytes;
+      throttlePeriod = r.throttlePeriod;
+      headersDelay = r.headersDelay;
+      closeDelay = r.closeDelay;
+      oneBytePerSegment = r.oneBytePerSegment;
+      fault = r.fault;
+      faultAfterBytes = r.faultAfterBytes;
+      raw = r.raw;
+      headOnly = r.headOnly;
+    }
+
+    public Builder status(int status) {
+      this.status = status;
+      return this;
+    }
+
+    /** The reason phrase; by default a standard one for the status. */
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
+    }
+
+    /** Adds a header exactly as given (no validation). */
+    public Builder header(String name, String value) {
+      headers.add(Map.entry(name, value));
+      return this;
+    }
+
+    /** Removes every header of that name added so far. */
+    public Builder removeHeader(String name) {
+      headers.removeIf(e -> e.getKey().equalsIgnoreCase(name));
+      return this;
+    }
+
+    public Builder body(byte[] bytes) {
+      this.body = bytes.clone();
+      this.file = null;
+      return this;
+    }
+
+    public Builder body(String utf8) {
+      return body(utf8.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The whole file as the body, streamed from disk. */
+    public Builder body(Path path) {
+      try {
+        return body(path, 0, Files.size(path));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** A region of a file as the body. */
+    public Builder body(Path path, long offset, long length) {
+      this.file = requireNonNull(path, "path is null");
+      this.fileOffset = offset;
+      this.fileLength = length;
+      return this;
+    }
+
+    /** Compresses the current byte body with gzip and sets {@code Content-Encoding: gzip}. */
+    public Builder gzip() {
+      if (file != null) {
+        throw new IllegalStateException("gzip works on byte bodies");
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        gz.write(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      body = out.toByteArray();
+      return header("Content-Encoding", "gzip");
+    }
+
+    /** Sends the body with chunked transfer coding, in chunks of this size. */
+    public Builder chunked(int chunkSize) {
+      if (chunkSize < 1) {
+        throw new IllegalArgumentException("chunkSize: " + chunkSize + " (expected: >= 1)");
+      }
+      this.chunked = true;
+      this.chunkSize = chunkSize;
+      return this;
+    }
+
+    /** Sends no Content-Length: the body ends when the server closes the connection (F9). */
+    public Builder closeDelimited() {
+      this.contentLength = false;
+      this.closeConnection = true;
+      return this;
+    }
+
+    /** Adds no Content-Length header automatically (for raw framing tests). */
+    public Builder noContentLength() {
+      this.contentLength = false;
+      return this;
+    }
+
+    /** Sends {@code Connection: close} and closes after the response, after {@code delay} (F15). */
+    public Builder closeConnection(Duration delay) {
+      this.closeConnection = true;
+      this.closeDelay = requireNonNull(delay, "delay is null");
+      return header("Connection", "close");
+    }
+
+    /** Sends at most {@code bytes} of body per {@code period} (F13). */
+    public Builder throttle(long bytes, Duration period) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bytes: " + bytes + " (expected: >= 1)");
+      }
+      this.throttleBytes = bytes;
+      this.throttlePeriod = requireNonNull(period, "period is null");
+      return this;
+    }
+
+    /** Waits this long after the request before sending the headers. */
+    public Builder headersDelay(Duration delay) {
+      this.headersDelay = requireNonNull(delay, "delay is null");
+      return this;
+    }
+
+    /** Writes every byte of the response in its own flush, so it arrives in tiny segments (F14). */
+    public Builder oneBytePerSegment() {
+      this.oneBytePerSegment = true;
+      return this;
+    }
+
+    /** Misbehaves at {@code fault}; for the DURING_BODY faults, after {@code afterBytes} of body. */
+    public Builder fault(Fault fault, long afterBytes) {
+      this.fault = requireNonNull(fault, "fault is null");
+      this.faultAfterBytes = afterBytes;
+      return this;
+    }
+
+    /** Writes exactly these bytes as the response, then closes the connection. */
+    public Builder raw(byte[] bytes) {
+      this.raw = bytes.clone();
+      this.closeConnection = true;
+      return this;
+    }
+
+    /** Keeps the connection open after raw bytes (for tests of what a client does with leftovers). */
+    public Builder keepOpen() {
+      this.closeConnection = false;
+      return this;
+    }
+
+    /** Sends the headers only (as for HEAD), whatever the method. */
+    public Builder headOnly() {
+      this.headOnly = true;
+      return this;
+    }
+
+    public MockResponse build() {
+      return new MockResponse(this);
+    }
+  }
+}

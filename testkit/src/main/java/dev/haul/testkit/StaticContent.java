@@ -1,0 +1,240 @@
+package dev.haul.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Serves bytes and files like a well-behaved static origin: {@code Accept-Ranges: bytes}, single
+ * byte ranges (206 with {@code Content-Range}, 416 when unsatisfiable), {@code If-Range}, strong
+ * ETags and Last-Modified with {@code If-None-Match} / {@code If-Modified-Since} (304). Multiple
+ * ranges are answered with the whole representation (200), which RFC 9110 allows.
+ *
+ * <p>A {@link #transform} hook lets tests and demos inject faults into what it would send.
+ */
+public final class StaticContent implements Dispatcher {
+
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+  private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+  private final Path root;
+  private volatile BiFunction<RecordedRequest, MockResponse, MockResponse> transform = (q, r) -> r;
+
+  private StaticContent(Path root) {
+    this.root = root;
+  }
+
+  /** Serves only what is {@link #add added}. */
+  public static StaticContent create() {
+    return new StaticContent(null);
+  }
+
+  /** Serves the regular files under {@code root} (never outside it), plus anything added. */
+  public static StaticContent ofDirectory(Path root) {
+    return new StaticContent(requireNonNull(root, "root is null").toAbsolutePath().normalize());
+  }
+
+  /** Serves {@code bytes} at {@code path}. */
+  public StaticContent add(String path, byte[] bytes, String contentType) {
+    byte[] copy = bytes.clone();
+    resources.put(path, new Resource(copy, null, copy.length, contentType,
+        "\"" + Integer.toHexString(java.util.Arrays.hashCode(copy)) + "-" + copy.length + "\"",
+        Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+    return this;
+  }
+
+  /** Serves a file at {@code path}; its validators come from its size and modification time. */
+  public StaticContent add(String path, Path file, String contentType) {
+    resources.put(path, fileResource(file, contentType));
+    return this;
+  }
+
+  /** Replaces the representation at {@code path} (its ETag changes), as if the file was edited. */
+  public StaticContent replace(String path, byte[] bytes, String contentType) {
+    return add(path, bytes, contentType);
+  }
+
+  /** Rewrites each response before it is sent (to add faults, delays or headers). */
+  public StaticContent transform(BiFunction<RecordedRequest, MockResponse, MockResponse> transform) {
+    this.transform = requireNonNull(transform, "transform is null");
+    return this;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    return transform.apply(request, respond(request));
+  }
+
+  private MockResponse respond(RecordedRequest request) {
+    String method = request.method();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return MockResponse.builder().status(405).header("Allow", "GET, HEAD").build();
+    }
+    Resource res = lookup(request.path());
+    if (res == null) {
+      return MockResponse.builder().status(404).body("not found").build();
+    }
+    String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        ZonedDateTime.ofInstant(res.modified, ZoneOffset.UTC));
+    MockResponse.Builder base = MockResponse.builder()
+        .header("Accept-Ranges", "bytes")
+        .header("ETag", res.etag)
+        .header("Last-Modified", lastModified);
+    if (res.contentType != null) {
+      base.header("Content-Type", res.contentType);
+    }
+    if (notModified(request, res)) {
+      return base.status(304).noContentLength().build();
+    }
+    String range = request.header("Range");
+    if (range != null && ifRangeHolds(request.header("If-Range"), res)) {
+      Matcher m = RANGE.matcher(range.trim());
+      if (m.matches()) {
+        long[] span = span(m.group(1), m.group(2), res.length);
+        if (span == null) {
+          return base.status(416).header("Content-Range", "bytes */" + res.length).build();
+        }
+        long start = span[0];
+        long end = span[1];
+        base.status(206).header("Content-Range", "bytes " + start + "-" + end + "/" + res.length);
+        return body(base, res, start, end - start + 1).build();
+      }
+    }
+    return body(base.status(200), res, 0, res.length).build();
+  }
+
+  private static MockResponse.Builder body(MockResponse.Builder b, Resource res, long offset, long length) {
+    if (res.file != null) {
+      return b.body(res.file, offset, length);
+    }
+    byte[] slice = java.util.Arrays.copyOfRange(res.bytes, (int) offset, (int) (offset + length));
+    return b.body(slice);
+  }
+
+  /** [start, end] inclusive, or null when unsatisfiable. */
+  private static long[] span(String first, String last, long length) {
+    if (first.isEmpty() && last.isEmpty()) {
+      return null;
+    }
+    try {
+      if (first.isEmpty()) {
+        long suffix = Long.parseLong(last);
+        if (suffix == 0 || length == 0) {
+          return null;
+        }
+        return new long[] {Math.max(0, length - suffix), length - 1};
+      }
+      long start = Long.parseLong(first);
+      if (start >= length) {
+        return null;
+      }
+      long end = last.isEmpty() ? length - 1 : Math.min(Long.parseLong(last), length - 1);
+      return end < start ? null : new long[] {start, end};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static boolean notModified(RecordedRequest request, Resource res) {
+    String inm = request.header("If-None-Match");
+    if (inm != null) {
+      for (String tag : inm.split(",")) {
+        String t = tag.trim();
+        if (t.equals("*") || t.equals(res.etag) || t.equals("W/" + res.etag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    String ims = request.header("If-Modified-Since");
+    if (ims != null) {
+      try {
+        Instant since = ZonedDateTime.parse(ims, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        return !res.modified.isAfter(since);
+      } catch (DateTimeParseException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean ifRangeHolds(String ifRange, Resource res) {
+    if (ifRange == null) {
+      return true;
+    }
+    String v = ifRange.trim();
+    if (v.startsWith("\"")) {
+      return v.equals(res.etag); // strong comparison only
+    }
+    try {
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return at.equals(res.modified);
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private Resource lookup(String rawPath) {
+    Resource r = resources.get(rawPath);
+    if (r != null || root == null) {
+      return r;
+    }
+    String decoded;
+    try {
+      decoded = new URI(rawPath).getPath();
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+    if (decoded == null || decoded.indexOf('\0') >= 0) {
+      return null;
+    }
+    Path p = root.resolve(decoded.replaceFirst("^/+", "")).normalize();
+    if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+      return null;
+    }
+    return fileResource(p, guessType(p));
+  }
+
+  private static Resource fileResource(Path file, String contentType) {
+    try {
+      long size = Files.size(file);
+      Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
+      String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modified.getEpochSecond()) + "\"";
+      return new Resource(null, file, size, contentType, etag, modified);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String guessType(Path p) {
+    String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (n.endsWith(".json")) {
+      return "application/json";
+    }
+    if (n.endsWith(".txt")) {
+      return "text/plain; charset=utf-8";
+    }
+    if (n.endsWith(".html")) {
+      return "text/html; charset=utf-8";
+    }
+    return "application/octet-stream";
+  }
+
+  private record Resource(byte[] bytes, Path file, long length, String contentType, String etag,
+      Instant modified) {}
+}
