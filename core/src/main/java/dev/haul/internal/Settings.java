@@ -23,6 +23,10 @@ public final class Settings {
     read(key, "a duration such as 500ms, 10s, 5m or PT1M", Durations::parse, setter);
   }
 
+  public void dataSize(String key, Consumer<Long> setter) {
+    read(key, "a size such as 4096, 64KiB or 1GiB", DataSizes::parse, setter);
+  }
+
   public void integer(String key, Consumer<Integer> setter) {
     read(key, "an integer", s -> Integer.parseInt(s.trim()), setter);
   }

@@ -95,6 +95,7 @@ public final class OriginServer implements AutoCloseable {
             ServerHandler handler = new ServerHandler(OriginServer.this, id);
             handlers.put(ch, handler);
             ch.pipeline().addLast(new HttpRequestDecoder(8192, 64 * 1024, 64 * 1024))
+                .addLast(handler.headerRecorder())
                 .addLast(new HttpObjectAggregator(64 * 1024 * 1024))
                 .addLast(handler);
           }

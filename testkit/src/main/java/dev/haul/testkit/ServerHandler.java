@@ -23,10 +23,27 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private int sequence;
   private ResponseWriter writer;
   private boolean ignoreInput;
+  // Headers as they arrived: the aggregator rewrites Transfer-Encoding into Content-Length.
+  private final java.util.ArrayDeque<List<Map.Entry<String, String>>> arrivedHeaders = new java.util.ArrayDeque<>();
 
   ServerHandler(OriginServer server, int connectionId) {
     this.server = server;
     this.connectionId = connectionId;
+  }
+
+  /** Records each request's headers before aggregation changes them. */
+  ChannelInboundHandlerAdapter headerRecorder() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof io.netty.handler.codec.http.HttpRequest r) {
+          List<Map.Entry<String, String>> h = new ArrayList<>();
+          r.headers().forEach(e -> h.add(Map.entry(e.getKey(), e.getValue())));
+          arrivedHeaders.add(h);
+        }
+        ctx.fireChannelRead(msg);
+      }
+    };
   }
 
   @Override
@@ -52,8 +69,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         return;
       }
-      List<Map.Entry<String, String>> headers = new ArrayList<>();
-      req.headers().forEach(e -> headers.add(Map.entry(e.getKey(), e.getValue())));
+      List<Map.Entry<String, String>> headers = arrivedHeaders.poll();
+      if (headers == null) {
+        headers = new ArrayList<>();
+        for (Map.Entry<String, String> e : req.headers()) {
+          headers.add(Map.entry(e.getKey(), e.getValue()));
+        }
+      }
       RecordedRequest recorded = new RecordedRequest(req.method().name(), req.uri(), headers,
           ByteBufUtil.getBytes(req.content()), connectionId, sequence++, server.isTls());
       server.record(recorded);

@@ -1,0 +1,436 @@
+package dev.haul.transport.netty.internal;
+
+import dev.haul.Origin;
+import dev.haul.PoolAcquireTimeoutException;
+import dev.haul.PoolExhaustedException;
+import dev.haul.Timeouts;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.PoolStats;
+import dev.haul.transport.netty.NettyTransportConfig;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Haul's connection pool, keyed by origin: a per-origin and a global maximum, a bounded queue of
+ * pending acquires with a timeout (or fail-fast), LIFO or FIFO reuse, idle timeout (kept below a
+ * server's {@code Keep-Alive: timeout}), maximum lifetime with jitter, validation on borrow and a
+ * background eviction task. One lock guards it all; nothing under the lock blocks.
+ */
+public final class ConnectionPool implements AutoCloseable {
+
+  /** A connection handed to an exchange; {@code reused} when it came from the idle list. */
+  public record Lease(PooledConnection connection, boolean reused) {}
+
+  private final NettyTransportConfig config;
+  private final Connector connector;
+  private final EventExecutor timer;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<Origin, OriginPool> pools = new HashMap<>();
+  private final ScheduledFuture<?> eviction;
+  private int open; // leased + idle + connecting, all origins
+  private boolean closed;
+
+  public ConnectionPool(NettyTransportConfig config, Connector connector, EventExecutor timer) {
+    this.config = config;
+    this.connector = connector;
+    this.timer = timer;
+    long every = config.evictionInterval().toNanos();
+    this.eviction = timer.scheduleWithFixedDelay(this::evict, every, every, TimeUnit.NANOSECONDS);
+  }
+
+  /** A connection to {@code origin}: an idle one, a new one, or one freed later, within the timeout. */
+  public CompletableFuture<Lease> acquire(Origin origin, URI uri, Timeouts timeouts, EventListener listener,
+      boolean forceNew) {
+    long start = System.nanoTime();
+    listener.poolAcquireStart(origin);
+    CompletableFuture<Lease> future = new CompletableFuture<>();
+    List<Channel> toClose = new ArrayList<>();
+    Waiter connectFor = null;
+    lock.lock();
+    try {
+      if (closed) {
+        future.completeExceptionally(new IllegalStateException("transport is closed"));
+        return future;
+      }
+      OriginPool p = pools.computeIfAbsent(origin, OriginPool::new);
+      if (!forceNew) {
+        PooledConnection c = takeIdle(p, toClose);
+        if (c != null) {
+          future.complete(new Lease(c, true));
+          listener.poolAcquireEnd(origin, true, Duration.ofNanos(System.nanoTime() - start));
+          return future;
+        }
+      }
+      Waiter w = new Waiter(future, uri, timeouts, listener, start);
+      if (hasCapacity(p, toClose)) {
+        p.connecting++;
+        open++;
+        connectFor = w;
+      } else if (!config.block()) {
+        future.completeExceptionally(new PoolExhaustedException("connection pool is full for " + origin
+            + " and haul.pool.block is false", uri, p.leased, p.waiters.size(), null));
+      } else if (p.waiters.size() >= config.maxPendingPerHost()) {
+        future.completeExceptionally(new PoolExhaustedException("too many pending acquires for " + origin
+            + " (limit: haul.pool.max-pending-per-host = " + config.maxPendingPerHost() + ")", uri,
+            p.leased, p.waiters.size(), null));
+      } else {
+        p.waiters.add(w);
+        Duration d = timeouts.get(Timeouts.Kind.POOL_ACQUIRE);
+        w.timeout = timer.schedule(() -> timeOut(p, w, d), d.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      lock.unlock();
+      toClose.forEach(Channel::close);
+    }
+    if (connectFor != null) {
+      connect(origin, connectFor);
+    }
+    return future;
+  }
+
+  private void timeOut(OriginPool p, Waiter w, Duration d) {
+    int leased;
+    int pending;
+    lock.lock();
+    try {
+      if (!p.waiters.remove(w)) {
+        return;
+      }
+      leased = p.leased;
+      pending = p.waiters.size();
+    } finally {
+      lock.unlock();
+    }
+    w.future.completeExceptionally(new PoolAcquireTimeoutException(w.uri, d, leased, pending));
+  }
+
+  /** Under the lock: whether a new connection to {@code p} may be opened, evicting elsewhere if needed. */
+  private boolean hasCapacity(OriginPool p, List<Channel> toClose) {
+    if (p.leased + p.connecting + p.idle.size() >= config.maxPerHost()) {
+      // Only a forced new connection gets here with idle ones left: replace the oldest.
+      PooledConnection c = p.idle.pollFirst();
+      if (c == null) {
+        return false;
+      }
+      closeUnderLock(p, c, "evicted-for-capacity", toClose);
+    }
+    if (open < config.maxTotal()) {
+      return true;
+    }
+    // Make room by closing the longest-idle connection of another origin.
+    PooledConnection oldest = null;
+    OriginPool owner = null;
+    for (OriginPool other : pools.values()) {
+      PooledConnection c = other.idle.peekFirst();
+      if (c != null && (oldest == null || c.idleSinceNanos < oldest.idleSinceNanos)) {
+        oldest = c;
+        owner = other;
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    owner.idle.remove(oldest);
+    closeUnderLock(owner, oldest, "evicted-for-capacity", toClose);
+    return true;
+  }
+
+  private PooledConnection takeIdle(OriginPool p, List<Channel> toClose) {
+    long now = System.nanoTime();
+    while (!p.idle.isEmpty()) {
+      PooledConnection c = config.order() == NettyTransportConfig.Order.LIFO ? p.idle.pollLast() : p.idle.pollFirst();
+      String invalid = invalidReason(c, now);
+      if (invalid == null) {
+        c.state = PooledConnection.State.LEASED;
+        p.leased++;
+        return c;
+      }
+      closeUnderLock(p, c, invalid, toClose);
+    }
+    return null;
+  }
+
+  /** Validation on borrow and on eviction; null when the connection may be used. */
+  private String invalidReason(PooledConnection c, long now) {
+    if (!c.channel.isActive()) {
+      return "stale";
+    }
+    if (!c.reusable) {
+      return c.closeReason != null ? c.closeReason : "not-reusable";
+    }
+    if (c.expiresNanos != Long.MAX_VALUE && now - c.expiresNanos >= 0) {
+      return "lifetime";
+    }
+    long idleLimit = Math.min(config.idleTimeout().toNanos(), c.keepAliveNanos);
+    if (now - c.idleSinceNanos >= idleLimit) {
+      return "idle-timeout";
+    }
+    return null;
+  }
+
+  private void connect(Origin origin, Waiter w) {
+    connector.connect(origin, w.uri, w.timeouts, w.listener, this).whenComplete((c, err) -> {
+      Waiter target = w;
+      lock.lock();
+      try {
+        OriginPool p = pools.get(origin);
+        p.connecting--;
+        if (err != null) {
+          open--;
+        } else {
+          p.created++;
+          c.state = PooledConnection.State.LEASED;
+          p.leased++;
+          if (w.future.isDone() || closed) {
+            // The caller gave up meanwhile: hand the connection to the next waiter, or keep it idle.
+            target = closed ? null : nextWaiter(p);
+            if (target == null) {
+              p.leased--;
+              if (closed) {
+                c.state = PooledConnection.State.CLOSED;
+                open--;
+              } else {
+                c.state = PooledConnection.State.IDLE;
+                c.idleSinceNanos = System.nanoTime();
+                p.idle.addLast(c);
+              }
+            }
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (err != null) {
+        w.future.completeExceptionally(err);
+        dispatch(origin);
+      } else if (target != null) {
+        completeWaiter(target, c, false);
+      } else if (closed) {
+        c.channel.close();
+      }
+    });
+  }
+
+  private static Waiter nextWaiter(OriginPool p) {
+    Waiter w;
+    while ((w = p.waiters.poll()) != null) {
+      if (!w.future.isDone()) {
+        if (w.timeout != null) {
+          w.timeout.cancel(false);
+        }
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private void completeWaiter(Waiter w, PooledConnection c, boolean reused) {
+    w.listener.poolAcquireEnd(c.origin, reused, Duration.ofNanos(System.nanoTime() - w.startNanos));
+    if (!w.future.complete(new Lease(c, reused))) {
+      release(c, true);
+    }
+  }
+
+  /** Starts connects for waiters while there is capacity. */
+  private void dispatch(Origin origin) {
+    List<Waiter> start = new ArrayList<>();
+    List<Channel> toClose = new ArrayList<>();
+    lock.lock();
+    try {
+      OriginPool p = pools.get(origin);
+      if (p == null || closed) {
+        return;
+      }
+      while (!p.waiters.isEmpty() && hasCapacity(p, toClose)) {
+        Waiter w = nextWaiter(p);
+        if (w == null) {
+          break;
+        }
+        p.connecting++;
+        open++;
+        start.add(w);
+      }
+    } finally {
+      lock.unlock();
+      toClose.forEach(Channel::close);
+    }
+    start.forEach(w -> connect(origin, w));
+  }
+
+  /** Gives a leased connection back; a reusable one goes to a waiter or the idle list. */
+  public void release(PooledConnection c, boolean reusable) {
+    Waiter handTo = null;
+    boolean closeIt = false;
+    List<Channel> toClose = new ArrayList<>();
+    lock.lock();
+    try {
+      if (c.state != PooledConnection.State.LEASED) {
+        return;
+      }
+      OriginPool p = pools.get(c.origin);
+      p.leased--;
+      long now = System.nanoTime();
+      c.idleSinceNanos = now;
+      String invalid = reusable ? invalidReason(c, now) : (c.closeReason != null ? c.closeReason : "not-reusable");
+      if (invalid == null && !closed) {
+        handTo = nextWaiter(p);
+        if (handTo != null) {
+          p.leased++;
+        } else {
+          c.state = PooledConnection.State.IDLE;
+          p.idle.addLast(c);
+        }
+      } else {
+        closeUnderLock(p, c, closed ? "transport-closed" : invalid, toClose);
+        closeIt = true;
+      }
+    } finally {
+      lock.unlock();
+      toClose.forEach(Channel::close);
+    }
+    c.listener.connectionReleased(c.origin, !closeIt);
+    if (handTo != null) {
+      completeWaiter(handTo, c, true);
+    } else if (closeIt) {
+      dispatch(c.origin);
+    }
+  }
+
+  /** The channel closed; an idle connection leaves the pool (F5). */
+  public void onClosed(PooledConnection c) {
+    List<Channel> toClose = new ArrayList<>();
+    lock.lock();
+    try {
+      if (c.state != PooledConnection.State.IDLE) {
+        return;
+      }
+      OriginPool p = pools.get(c.origin);
+      p.idle.remove(c);
+      closeUnderLock(p, c, "remote-closed", toClose);
+    } finally {
+      lock.unlock();
+    }
+    dispatch(c.origin);
+  }
+
+  private void closeUnderLock(OriginPool p, PooledConnection c, String reason, List<Channel> toClose) {
+    if (c.state == PooledConnection.State.CLOSED) {
+      return;
+    }
+    c.state = PooledConnection.State.CLOSED;
+    open--;
+    p.closedByReason.merge(reason, 1L, Long::sum);
+    toClose.add(c.channel);
+    EventListener l = c.listener;
+    timer.execute(() -> l.connectionClosed(c.origin, reason));
+  }
+
+  /** Closes idle connections past their idle timeout or lifetime. */
+  void evict() {
+    List<Channel> toClose = new ArrayList<>();
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      for (OriginPool p : pools.values()) {
+        for (Iterator<PooledConnection> it = p.idle.iterator(); it.hasNext(); ) {
+          PooledConnection c = it.next();
+          String invalid = invalidReason(c, now);
+          if (invalid != null) {
+            it.remove();
+            closeUnderLock(p, c, invalid, toClose);
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+      toClose.forEach(Channel::close);
+    }
+  }
+
+  /** A snapshot per origin. */
+  public List<PoolStats> stats() {
+    lock.lock();
+    try {
+      List<PoolStats> out = new ArrayList<>();
+      for (OriginPool p : pools.values()) {
+        out.add(new PoolStats(p.origin, p.leased, p.idle.size(), p.waiters.size(), p.created,
+            new TreeMap<>(p.closedByReason)));
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Channel> toClose = new ArrayList<>();
+    List<Waiter> failed = new ArrayList<>();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      eviction.cancel(false);
+      for (OriginPool p : pools.values()) {
+        PooledConnection c;
+        while ((c = p.idle.poll()) != null) {
+          closeUnderLock(p, c, "transport-closed", toClose);
+        }
+        Waiter w;
+        while ((w = nextWaiter(p)) != null) {
+          failed.add(w);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    toClose.forEach(Channel::close);
+    failed.forEach(w -> w.future.completeExceptionally(new IllegalStateException("transport is closed")));
+  }
+
+  private static final class OriginPool {
+    final Origin origin;
+    final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
+    final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    final Map<String, Long> closedByReason = new HashMap<>();
+    int leased;
+    int connecting;
+    long created;
+
+    OriginPool(Origin origin) {
+      this.origin = origin;
+    }
+  }
+
+  private static final class Waiter {
+    final CompletableFuture<Lease> future;
+    final URI uri;
+    final Timeouts timeouts;
+    final EventListener listener;
+    final long startNanos;
+    ScheduledFuture<?> timeout;
+
+    Waiter(CompletableFuture<Lease> future, URI uri, Timeouts timeouts, EventListener listener, long startNanos) {
+      this.future = future;
+      this.uri = uri;
+      this.timeouts = timeouts;
+      this.listener = listener;
+      this.startNanos = startNanos;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.haul.transport.netty.internal;
+
+import dev.haul.ConnectFailedException;
+import dev.haul.Origin;
+import dev.haul.SendState;
+import dev.haul.Timeouts;
+import dev.haul.spi.EventListener;
+import dev.haul.transport.netty.NettyTransportConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Opens connections: resolves the host off the event loop, connects with the connect timeout,
+ * runs the TLS handshake (hostname verified, handshake timeout) and builds the pipeline:
+ * TLS, head validator, strict decoder, encoder, decoding limits, connection handler.
+ */
+public final class Connector {
+
+  private final EventLoopGroup group;
+  private final Class<? extends Channel> channelType;
+  private final SslContext ssl;
+  private final NettyTransportConfig config;
+  private final TransportContext context;
+
+  public Connector(EventLoopGroup group, Class<? extends Channel> channelType, SslContext ssl,
+      NettyTransportConfig config, TransportContext context) {
+    this.group = group;
+    this.channelType = channelType;
+    this.ssl = ssl;
+    this.config = config;
+    this.context = context;
+  }
+
+  CompletableFuture<PooledConnection> connect(Origin origin, URI uri, Timeouts timeouts,
+      EventListener listener, ConnectionPool pool) {
+    CompletableFuture<PooledConnection> result = new CompletableFuture<>();
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(origin.host());
+    if (literal != null) {
+      try {
+        open(new InetSocketAddress(InetAddress.getByAddress(origin.host(), literal), origin.port()),
+            origin, uri, timeouts, listener, pool, result);
+      } catch (UnknownHostException e) {
+        result.completeExceptionally(e);
+      }
+      return result;
+    }
+    // Name resolution blocks; it never runs on an event loop.
+    context.fileExecutor().execute(() -> {
+      try {
+        InetAddress address = InetAddress.getByName(origin.host());
+        open(new InetSocketAddress(address, origin.port()), origin, uri, timeouts, listener, pool, result);
+      } catch (UnknownHostException e) {
+        listener.connectFailed(origin, InetSocketAddress.createUnresolved(origin.host(), origin.port()), e);
+        result.completeExceptionally(new ConnectFailedException("cannot resolve host " + origin.host(),
+            uri, SendState.NOT_SENT, e));
+      }
+    });
+    return result;
+  }
+
+  private void open(InetSocketAddress address, Origin origin, URI uri, Timeouts timeouts,
+      EventListener listener, ConnectionPool pool, CompletableFuture<PooledConnection> result) {
+    Duration connectTimeout = timeouts.get(Timeouts.Kind.CONNECT);
+    Duration tlsTimeout = timeouts.get(Timeouts.Kind.TLS_HANDSHAKE);
+    long start = System.nanoTime();
+    PooledConnection[] holder = new PooledConnection[1];
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .channel(channelType)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())))
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            holder[0] = pipeline(ch, origin, pool, tlsTimeout, start);
+          }
+        });
+    listener.connectStart(origin, address);
+    b.connect(address).addListener(f -> {
+      if (!f.isSuccess()) {
+        listener.connectFailed(origin, address, f.cause());
+        result.completeExceptionally(Failures.map(f.cause(), uri, SendState.NOT_SENT, connectTimeout, tlsTimeout));
+        return;
+      }
+      PooledConnection c = holder[0];
+      c.listener = listener;
+      listener.connectEnd(origin, address, Duration.ofNanos(System.nanoTime() - start));
+      SslHandler sslHandler = c.channel.pipeline().get(SslHandler.class);
+      if (sslHandler == null) {
+        result.complete(c);
+        return;
+      }
+      long tlsStart = System.nanoTime();
+      listener.tlsStart(origin);
+      sslHandler.handshakeFuture().addListener(h -> {
+        if (h.isSuccess()) {
+          var session = sslHandler.engine().getSession();
+          listener.tlsEnd(origin, session.getProtocol(), session.getCipherSuite(),
+              Duration.ofNanos(System.nanoTime() - tlsStart));
+          result.complete(c);
+        } else {
+          c.doNotReuse("tls-failed");
+          c.channel.close();
+          result.completeExceptionally(Failures.map(h.cause(), uri, SendState.NOT_SENT, connectTimeout, tlsTimeout));
+        }
+      });
+    });
+  }
+
+  private PooledConnection pipeline(Channel ch, Origin origin, ConnectionPool pool, Duration tlsTimeout, long start) {
+    if (origin.isSecure()) {
+      SslHandler h = ssl.newHandler(ch.alloc(), origin.host(), origin.port());
+      h.setHandshakeTimeoutMillis(Math.max(1, tlsTimeout.toMillis()));
+      ch.pipeline().addLast("tls", h);
+    }
+    DecodeLimits limits = new DecodeLimits(config.maxDecodedBytes(), config.maxCompressionRatio());
+    StrictResponseDecoder decoder = new StrictResponseDecoder(config.maxStatusLineLength(), config.maxHeaderSize());
+    ConnectionHandler[] handler = new ConnectionHandler[1];
+    ResponseHeadValidator validator = new ResponseHeadValidator(config.maxStatusLineLength(),
+        config.maxHeaderSize(), config.maxHeaderCount(), () -> handler[0].onBytes());
+    handler[0] = new ConnectionHandler(validator, decoder, limits, pool);
+    ch.pipeline()
+        .addLast("validator", validator)
+        .addLast("decoder", decoder)
+        .addLast("encoder", new HttpRequestEncoder())
+        .addLast("received", limits.receivedCounter())
+        .addLast("decompressor", limits.decompressor())
+        .addLast("decoded", limits.decodedCounter())
+        .addLast("connection", handler[0]);
+    long lifetime = config.maxLifetime().toNanos();
+    long expires = lifetime == 0 ? Long.MAX_VALUE
+        : start + (long) (lifetime * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    PooledConnection c = new PooledConnection(origin, ch, handler[0], start, expires);
+    handler[0].connection = c;
+    return c;
+  }
+}

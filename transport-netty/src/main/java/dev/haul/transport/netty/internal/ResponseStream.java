@@ -1,0 +1,309 @@
+package dev.haul.transport.netty.internal;
+
+import dev.haul.HaulException;
+import dev.haul.internal.Subscriptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+
+/**
+ * A response body streaming from one connection with demand-driven backpressure: the socket is
+ * read only while the consumer has asked for more and nothing is queued, so what is held in
+ * memory is bounded by one socket read. Consumed either by a {@link Flow.Subscriber} (bytes are
+ * copied into buffers the subscriber owns) or by {@link #transferTo} (Netty's buffers are written
+ * to the file as they are, on file threads). All state is confined to the event loop.
+ */
+final class ResponseStream {
+
+  private enum Mode { NONE, SUBSCRIBER, FILE }
+
+  private final HttpExchange exchange;
+  private final ChannelHandlerContext ctx;
+  private final long contentLength;
+  private final Executor fileExecutor;
+  private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+  private Mode mode = Mode.NONE;
+  private boolean last;
+  private boolean terminated;
+  private HaulException error;
+  private boolean draining;
+  // Subscriber mode.
+  private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
+  private long demand;
+  // File mode.
+  private FileChannel file;
+  private long position;
+  private long written;
+  private boolean writeInFlight;
+  private CompletableFuture<Long> transfer;
+
+  ResponseStream(HttpExchange exchange, ChannelHandlerContext ctx, long contentLength, Executor fileExecutor) {
+    this.exchange = exchange;
+    this.ctx = ctx;
+    this.contentLength = contentLength;
+    this.fileExecutor = fileExecutor;
+  }
+
+  long contentLength() {
+    return contentLength;
+  }
+
+  /** Whether the consumer is waiting for bytes the socket has not delivered yet. */
+  boolean wantsData() {
+    if (terminated || last || !queue.isEmpty()) {
+      return false;
+    }
+    return mode == Mode.SUBSCRIBER ? demand > 0 : mode == Mode.FILE && !writeInFlight;
+  }
+
+  void onData(ByteBuf data) {
+    if (terminated) {
+      data.release();
+      return;
+    }
+    queue.add(data);
+    drain();
+  }
+
+  void onLast() {
+    last = true;
+    drain();
+  }
+
+  void onError(HaulException e) {
+    if (terminated) {
+      return;
+    }
+    releaseQueue();
+    error = e;
+    if (mode == Mode.SUBSCRIBER) {
+      terminated = true;
+      subscriber.onError(e);
+    } else if (mode == Mode.FILE) {
+      terminated = true;
+      if (!writeInFlight) {
+        transfer.completeExceptionally(e);
+      }
+    }
+    // In NONE mode the error is delivered when someone subscribes.
+  }
+
+  void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
+    onLoop(() -> {
+      if (mode != Mode.NONE || terminated && error == null) {
+        Subscriptions.reject(s, new IllegalStateException("response body was already consumed or closed"));
+        return;
+      }
+      mode = Mode.SUBSCRIBER;
+      subscriber = s;
+      s.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+          onLoop(() -> {
+            if (terminated) {
+              return;
+            }
+            if (n <= 0) {
+              fail(new IllegalArgumentException("non-positive demand: " + n));
+              return;
+            }
+            demand = Subscriptions.addCap(demand, n);
+            drain();
+          });
+        }
+
+        @Override
+        public void cancel() {
+          onLoop(ResponseStream.this::abandon);
+        }
+      });
+      if (error != null) {
+        terminated = true;
+        s.onError(error);
+      }
+    });
+  }
+
+  CompletableFuture<Long> transferTo(FileChannel channel, long start) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    onLoop(() -> {
+      if (mode != Mode.NONE || terminated && error == null) {
+        f.completeExceptionally(new IllegalStateException("response body was already consumed or closed"));
+        return;
+      }
+      if (error != null) {
+        terminated = true;
+        f.completeExceptionally(error);
+        return;
+      }
+      mode = Mode.FILE;
+      file = channel;
+      position = start;
+      transfer = f;
+      drain();
+    });
+    return f;
+  }
+
+  void close() {
+    onLoop(this::abandon);
+  }
+
+  private void abandon() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    releaseQueue();
+    if (mode == Mode.FILE && !writeInFlight) {
+      transfer.completeExceptionally(new IllegalStateException("response body was closed"));
+    }
+    exchange.abandon();
+  }
+
+  private void fail(Throwable t) {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    releaseQueue();
+    subscriber.onError(t);
+    exchange.abandon();
+  }
+
+  private void drain() {
+    if (draining) {
+      return; // a re-entrant request(n) from onNext: the loop below picks it up
+    }
+    draining = true;
+    try {
+      if (mode == Mode.SUBSCRIBER) {
+        drainToSubscriber();
+      } else if (mode == Mode.FILE) {
+        drainToFile();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  private void drainToSubscriber() {
+    while (!terminated && demand > 0 && !queue.isEmpty()) {
+      demand--;
+      List<ByteBuffer> item = List.of(copyQueue());
+      subscriber.onNext(item);
+    }
+    if (terminated) {
+      return;
+    }
+    if (queue.isEmpty() && last) {
+      terminated = true;
+      exchange.finish();
+      subscriber.onComplete();
+    } else if (demand > 0 && queue.isEmpty()) {
+      exchange.requestRead();
+    }
+  }
+
+  private ByteBuffer copyQueue() {
+    int total = 0;
+    for (ByteBuf b : queue) {
+      total += b.readableBytes();
+    }
+    ByteBuffer out = ByteBuffer.allocate(total);
+    ByteBuf b;
+    while ((b = queue.poll()) != null) {
+      int n = b.readableBytes();
+      out.limit(out.position() + n);
+      b.getBytes(b.readerIndex(), out);
+      b.release();
+    }
+    out.clear();
+    out.limit(total);
+    return out;
+  }
+
+  private void drainToFile() {
+    if (terminated || writeInFlight) {
+      return;
+    }
+    if (!queue.isEmpty()) {
+      ByteBuf[] bufs = queue.toArray(new ByteBuf[0]);
+      queue.clear();
+      writeInFlight = true;
+      long at = position;
+      fileExecutor.execute(() -> {
+        long n = 0;
+        Throwable failure = null;
+        try {
+          for (ByteBuf b : bufs) {
+            for (ByteBuffer nio : b.nioBuffers()) {
+              while (nio.hasRemaining()) {
+                n += file.write(nio, at + n);
+              }
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
+        long wrote = n;
+        Throwable err = failure;
+        ctx.executor().execute(() -> afterWrite(bufs, wrote, err));
+      });
+      return;
+    }
+    if (last) {
+      terminated = true;
+      exchange.finish();
+      transfer.complete(written);
+    } else {
+      exchange.requestRead();
+    }
+  }
+
+  private void afterWrite(ByteBuf[] bufs, long n, Throwable failure) {
+    for (ByteBuf b : bufs) {
+      b.release();
+    }
+    writeInFlight = false;
+    position += n;
+    written += n;
+    if (failure != null) {
+      if (!terminated) {
+        terminated = true;
+        releaseQueue();
+        exchange.abandon();
+      }
+      transfer.completeExceptionally(failure);
+      return;
+    }
+    if (terminated) {
+      // Closed or failed while the write ran.
+      transfer.completeExceptionally(error != null ? error : new IllegalStateException("response body was closed"));
+      return;
+    }
+    drain();
+  }
+
+  private void releaseQueue() {
+    ByteBuf b;
+    while ((b = queue.poll()) != null) {
+      b.release();
+    }
+  }
+
+  private void onLoop(Runnable r) {
+    if (ctx.executor().inEventLoop()) {
+      r.run();
+    } else {
+      ctx.executor().execute(r);
+    }
+  }
+}
