@@ -173,6 +173,10 @@ public abstract class AbstractTransportContractTest {
     SubmissionPublisher<ByteBuffer> pub = new SubmissionPublisher<>();
     CompletableFuture<Response<String>> f = client.sendAsync(Request.newBuilder(server.url("/stream"))
         .POST(RequestBody.ofPublisher(pub, -1, "text/plain")).build(), BodyHandlers.ofString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pub.getNumberOfSubscribers() == 0 && System.nanoTime() < deadline) {
+      sleep(5); // SubmissionPublisher drops items submitted before anyone subscribed
+    }
     for (int i = 0; i < 5; i++) {
       pub.submit(ByteBuffer.wrap(("part" + i + ";").getBytes(StandardCharsets.US_ASCII)));
     }
