@@ -26,6 +26,7 @@ public final class CallState {
   private volatile Future<?> inFlight;
   private volatile ResponseBody body;
   private volatile boolean cancelled;
+  private volatile Throwable failure;
   private volatile SendState furthest = SendState.NOT_SENT;
 
   public CallState(Request original, EventListener listener, Ticker ticker, Duration callTimeout) {
@@ -97,6 +98,16 @@ public final class CallState {
     if (cancelled) {
       b.close();
     }
+  }
+
+  /** Ends the call with {@code reason}, whatever the cancelled parts report. */
+  public void failWith(Throwable reason) {
+    failure = reason;
+  }
+
+  /** Why the call was ended from outside (the deadline), or null. */
+  public Throwable failure() {
+    return failure;
   }
 
   public boolean isCancelled() {

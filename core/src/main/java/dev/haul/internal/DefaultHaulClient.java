@@ -142,16 +142,22 @@ public final class DefaultHaulClient implements HaulClient {
     listener.callStart(request);
 
     ScheduledFuture<?> deadline = callTimeout == null ? null : timer.schedule(() -> {
-      if (result.completeExceptionally(new DeadlineExceededException(request.uri(),
-          call.furthest(), callTimeout, call.attempts(), null))) {
+      if (!result.isDone()) {
+        // Record the reason first: cancelling what is in flight completes the chain with a
+        // cancellation, which must not win over the deadline.
+        DeadlineExceededException e = new DeadlineExceededException(request.uri(),
+            call.furthest(), callTimeout, call.attempts(), null);
+        call.failWith(e);
         call.cancel();
+        result.completeExceptionally(e);
       }
     }, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
 
     CompletableFuture<RawResponse> raw = new RealChain(chain, 0, networkStart, request, call).run();
     raw.whenComplete((r, err) -> {
       if (err != null) {
-        result.completeExceptionally(RetryInterceptor.unwrap(err));
+        Throwable reason = call.failure();
+        result.completeExceptionally(reason != null ? reason : RetryInterceptor.unwrap(err));
         return;
       }
       if (result.isDone()) {
@@ -168,7 +174,8 @@ public final class DefaultHaulClient implements HaulClient {
       }
       body.whenComplete((value, bodyErr) -> {
         if (bodyErr != null) {
-          result.completeExceptionally(RetryInterceptor.unwrap(bodyErr));
+          Throwable reason = call.failure();
+          result.completeExceptionally(reason != null ? reason : RetryInterceptor.unwrap(bodyErr));
         } else {
           result.complete(new Response<>(r, value, r.redirects(), r.attempts()));
         }

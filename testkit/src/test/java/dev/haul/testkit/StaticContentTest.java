@@ -1,0 +1,103 @@
+package dev.haul.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The origin's static content, checked with the JDK's own HTTP client as an independent peer. */
+@ExtendWith(OriginServerExtension.class)
+class StaticContentTest {
+
+  private final HttpClient jdk = HttpClient.newHttpClient();
+
+  private HttpResponse<byte[]> send(URI uri, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return jdk.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void servesRangesAndValidators(OriginServer server) throws Exception {
+    byte[] data = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+    server.setDispatcher(StaticContent.create().add("/f", data, "application/octet-stream"));
+
+    HttpResponse<byte[]> full = send(server.url("/f"));
+    assertThat(full.statusCode()).isEqualTo(200);
+    assertThat(full.body()).isEqualTo(data);
+    assertThat(full.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+    String etag = full.headers().firstValue("ETag").orElseThrow();
+    String lastModified = full.headers().firstValue("Last-Modified").orElseThrow();
+
+    HttpResponse<byte[]> part = send(server.url("/f"), "Range", "bytes=5-9");
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(new String(part.body(), StandardCharsets.US_ASCII)).isEqualTo("56789");
+    assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 5-9/20");
+
+    assertThat(new String(send(server.url("/f"), "Range", "bytes=15-").body(), StandardCharsets.US_ASCII)).isEqualTo("fghij");
+    assertThat(new String(send(server.url("/f"), "Range", "bytes=-3").body(), StandardCharsets.US_ASCII)).isEqualTo("hij");
+
+    HttpResponse<byte[]> unsatisfiable = send(server.url("/f"), "Range", "bytes=50-60");
+    assertThat(unsatisfiable.statusCode()).isEqualTo(416);
+    assertThat(unsatisfiable.headers().firstValue("Content-Range")).hasValue("bytes */20");
+
+    assertThat(send(server.url("/f"), "Range", "bytes=0-1", "If-Range", etag).statusCode()).isEqualTo(206);
+    assertThat(send(server.url("/f"), "Range", "bytes=0-1", "If-Range", "\"other\"").statusCode()).isEqualTo(200);
+    assertThat(send(server.url("/f"), "Range", "bytes=0-1", "If-Range", lastModified).statusCode()).isEqualTo(206);
+
+    assertThat(send(server.url("/f"), "If-None-Match", etag).statusCode()).isEqualTo(304);
+    assertThat(send(server.url("/f"), "If-None-Match", "\"nope\"").statusCode()).isEqualTo(200);
+    assertThat(send(server.url("/f"), "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
+    assertThat(send(server.url("/missing")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void servesAFolderButNothingOutsideIt(OriginServer server, @TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.writeString(root.resolve("a.txt"), "inside");
+    Files.writeString(dir.resolve("secret.txt"), "outside");
+    server.setDispatcher(StaticContent.ofDirectory(root));
+    assertThat(new String(send(server.url("/a.txt")).body(), StandardCharsets.UTF_8)).isEqualTo("inside");
+    assertThat(send(server.url("/%2e%2e/secret.txt")).statusCode()).isEqualTo(404);
+    assertThat(send(server.url("/../secret.txt")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void faultsAndCountersWork(OriginServer server) throws Exception {
+    server.enqueue(MockResponse.ok("one"));
+    server.enqueue(MockResponse.ok("two"));
+    assertThat(new String(send(server.url("/1")).body(), StandardCharsets.UTF_8)).isEqualTo("one");
+    assertThat(new String(send(server.url("/2")).body(), StandardCharsets.UTF_8)).isEqualTo("two");
+    assertThat(server.connectionCount()).isEqualTo(1);
+    assertThat(server.takeRequest().path()).isEqualTo("/1");
+    assertThat(server.takeRequest().sequenceOnConnection()).isEqualTo(1);
+  }
+
+  @Test
+  void tlsServerWorksWithItsTrust(@OriginServerExtension.Tls OriginServer server) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    ks.setCertificateEntry("ca", server.trustedCertificate());
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    HttpClient tlsClient = HttpClient.newBuilder().sslContext(ssl).build();
+    server.enqueue(MockResponse.ok("secure"));
+    HttpResponse<String> r = tlsClient.send(HttpRequest.newBuilder(server.url("/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.body()).isEqualTo("secure");
+  }
+}
