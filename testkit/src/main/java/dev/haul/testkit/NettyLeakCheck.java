@@ -17,8 +17,17 @@ public final class NettyLeakCheck implements AfterEachCallback {
 
   @Override
   public void afterEach(ExtensionContext context) throws InterruptedException {
+    List<String> leaks = collectLeaks();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("Netty reported " + leaks.size() + " buffer leak(s) during or before "
+          + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
+    }
+  }
+
+  /** Collects garbage, makes the detector look, and returns (and forgets) what it reported. */
+  public static List<String> collectLeaks() throws InterruptedException {
     if (!RecordingLeakDetector.isInstalled()) {
-      return; // Netty was not used, or the detector property is not set
+      return List.of(); // Netty was not used, or the detector property is not set
     }
     for (int round = 0; round < 3; round++) {
       System.gc();
@@ -30,10 +39,6 @@ public final class NettyLeakCheck implements AfterEachCallback {
         b.release();
       }
     }
-    List<String> leaks = RecordingLeakDetector.drain();
-    if (!leaks.isEmpty()) {
-      throw new AssertionError("Netty reported " + leaks.size() + " buffer leak(s) during or before "
-          + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
-    }
+    return RecordingLeakDetector.drain();
   }
 }

@@ -146,6 +146,44 @@ class FaultsTest {
   }
 
   @Test
+  void f16TlsHandshakeThatStallsTimesOut() throws IOException {
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try (Socket s = silent.accept()) {
+          s.getInputStream().read(new byte[1024]); // read the ClientHello, answer nothing
+          Thread.sleep(3000);
+        } catch (Exception ignored) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      HaulClient quick = Haul.newBuilder().transport(transport).retryPolicy(RetryPolicy.none())
+          .config(HaulConfig.builder().timeout(dev.haul.Timeouts.Kind.TLS_HANDSHAKE, Duration.ofMillis(300)).build())
+          .build();
+      assertThatThrownBy(() -> quick.send(Request.get("https://127.0.0.1:" + silent.getLocalPort() + "/"),
+          BodyHandlers.ofString()))
+          .isInstanceOf(dev.haul.TlsHandshakeTimeoutException.class)
+          .hasMessageContaining("haul.timeout.tls-handshake");
+    }
+    assertThat(leased()).isZero();
+  }
+
+  @Test
+  void callDeadlineEndsAStalledExchangeAndReleasesTheConnection() {
+    server.enqueue(MockResponse.fault(Fault.STALL_BEFORE_HEADERS));
+    Request req = Request.newBuilder(server.url("/slow")).callTimeout(Duration.ofMillis(300)).build();
+    assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString()))
+        .isInstanceOf(dev.haul.DeadlineExceededException.class)
+        .hasMessageContaining("haul.timeout.call");
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (leased() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(leased()).isZero();
+  }
+
+  @Test
   void nettyLeakDetectionIsParanoidAndRecording() {
     io.netty.buffer.ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(1);
     b.release();
