@@ -59,6 +59,7 @@ public final class CoreModule extends AbstractModule {
     retryPolicyBinder(binder()).setDefault().toProvider(DefaultRetryPolicyProvider.class);
     tickerBinder(binder()).setDefault().toInstance(Ticker.systemTicker());
     OptionalBinder.newOptionalBinder(binder(), com.google.inject.Key.get(Executor.class, Callbacks.class));
+    OptionalBinder.newOptionalBinder(binder(), BearerAuth.class);
     interceptors(binder());
     networkInterceptors(binder());
     eventListeners(binder());
@@ -99,7 +100,8 @@ public final class CoreModule extends AbstractModule {
   @Singleton
   HaulClient client(HaulConfig config, Optional<Transport> transport, RetryPolicy retryPolicy,
       Set<Interceptor> interceptors, @Network Set<Interceptor> networkInterceptors,
-      Set<EventListener> listeners, Ticker ticker, @Callbacks Optional<Executor> callbacks) {
+      Set<EventListener> listeners, Ticker ticker, @Callbacks Optional<Executor> callbacks,
+      Optional<BearerAuth> bearerAuth) {
     Haul.Builder b = Haul.newBuilder()
         .config(config)
         .transport(transport.orElseThrow(TransportCheck::missing))
@@ -109,6 +111,7 @@ public final class CoreModule extends AbstractModule {
     networkInterceptors.forEach(b::addNetworkInterceptor);
     listeners.forEach(b::addEventListener);
     callbacks.ifPresent(b::callbackExecutor);
+    bearerAuth.ifPresent(b::bearerAuth);
     return b.build();
   }
 

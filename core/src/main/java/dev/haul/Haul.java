@@ -42,6 +42,7 @@ public final class Haul {
     private final List<EventListener> listeners = new ArrayList<>();
     private Ticker ticker = Ticker.systemTicker();
     private Executor callbackExecutor;
+    private BearerAuth bearerAuth;
 
     private Builder() {}
 
@@ -90,6 +91,15 @@ public final class Haul {
       return this;
     }
 
+    /**
+     * A Bearer key sent only to its origins, on every hop (instead of {@code haul.auth.*} in the
+     * configuration).
+     */
+    public Builder bearerAuth(BearerAuth auth) {
+      this.bearerAuth = requireNonNull(auth, "auth is null");
+      return this;
+    }
+
     public HaulClient build() {
       if (transport == null) {
         throw new IllegalStateException(
@@ -97,7 +107,7 @@ public final class Haul {
       }
       RetryPolicy policy = retryPolicy != null ? retryPolicy : RetryPolicy.fromConfig(config);
       return new DefaultHaulClient(new DefaultHaulClient.Parts(config, transport, policy,
-          interceptors, networkInterceptors, listeners, ticker, callbackExecutor));
+          interceptors, networkInterceptors, listeners, ticker, callbackExecutor, bearerAuth));
     }
   }
 }

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The core client's configuration: timeouts, call deadline, retry settings and the User-Agent.
@@ -30,6 +31,19 @@ import java.util.Optional;
  *   <tr><td>haul.retry.multiplier</td><td>2.0</td><td>1.0..10.0</td></tr>
  *   <tr><td>haul.retry.max-delay</td><td>30s</td><td>&gt;= base-delay</td></tr>
  *   <tr><td>haul.retry.max-retry-after</td><td>120s</td><td>&gt;= 0</td></tr>
+ *   <tr><td>haul.retry.budget-ratio</td><td>0.2</td><td>0.0..10.0</td></tr>
+ *   <tr><td>haul.retry.budget-min-per-second</td><td>1.0</td><td>0.0..10000.0</td></tr>
+ *   <tr><td>haul.redirect.max-hops</td><td>20</td><td>0..100 (0: do not follow)</td></tr>
+ *   <tr><td>haul.redirect.allow-https-to-http</td><td>false</td><td>boolean</td></tr>
+ *   <tr><td>haul.redirect.trusted-origins</td><td>(none)</td><td>origins that keep credentials</td></tr>
+ *   <tr><td>haul.auth.bearer-token</td><td>(none)</td><td>secret</td></tr>
+ *   <tr><td>haul.auth.bearer-origins</td><td>(none)</td><td>origins the token goes to</td></tr>
+ *   <tr><td>haul.circuit.enabled</td><td>false</td><td>boolean</td></tr>
+ *   <tr><td>haul.circuit.failure-rate</td><td>0.5</td><td>0.01..1.0</td></tr>
+ *   <tr><td>haul.circuit.minimum-calls</td><td>20</td><td>1..100000</td></tr>
+ *   <tr><td>haul.circuit.window</td><td>10s</td><td>&gt; 0</td></tr>
+ *   <tr><td>haul.circuit.consecutive-failures</td><td>5</td><td>0..100000 (0: off)</td></tr>
+ *   <tr><td>haul.circuit.open-duration</td><td>30s</td><td>&gt; 0</td></tr>
  *   <tr><td>haul.user-agent</td><td>haul/0.1.0</td><td>a header value</td></tr>
  * </table>
  */
@@ -47,6 +61,19 @@ public final class HaulConfig {
   private final double retryMultiplier;
   private final Duration retryMaxDelay;
   private final Duration retryMaxRetryAfter;
+  private final double retryBudgetRatio;
+  private final double retryBudgetMinPerSecond;
+  private final int redirectMaxHops;
+  private final boolean redirectAllowHttpsToHttp;
+  private final Set<Origin> redirectTrustedOrigins;
+  private final String bearerToken;
+  private final Set<Origin> bearerOrigins;
+  private final boolean circuitEnabled;
+  private final double circuitFailureRate;
+  private final int circuitMinimumCalls;
+  private final Duration circuitWindow;
+  private final int circuitConsecutiveFailures;
+  private final Duration circuitOpenDuration;
   private final String userAgent;
 
   private HaulConfig(Builder b) {
@@ -57,6 +84,19 @@ public final class HaulConfig {
     this.retryMultiplier = b.retryMultiplier;
     this.retryMaxDelay = b.retryMaxDelay;
     this.retryMaxRetryAfter = b.retryMaxRetryAfter;
+    this.retryBudgetRatio = b.retryBudgetRatio;
+    this.retryBudgetMinPerSecond = b.retryBudgetMinPerSecond;
+    this.redirectMaxHops = b.redirectMaxHops;
+    this.redirectAllowHttpsToHttp = b.redirectAllowHttpsToHttp;
+    this.redirectTrustedOrigins = Set.copyOf(b.redirectTrustedOrigins);
+    this.bearerToken = b.bearerToken;
+    this.bearerOrigins = Set.copyOf(b.bearerOrigins);
+    this.circuitEnabled = b.circuitEnabled;
+    this.circuitFailureRate = b.circuitFailureRate;
+    this.circuitMinimumCalls = b.circuitMinimumCalls;
+    this.circuitWindow = b.circuitWindow;
+    this.circuitConsecutiveFailures = b.circuitConsecutiveFailures;
+    this.circuitOpenDuration = b.circuitOpenDuration;
     this.userAgent = b.userAgent;
   }
 
@@ -108,6 +148,60 @@ public final class HaulConfig {
     return retryMaxRetryAfter;
   }
 
+  public double retryBudgetRatio() {
+    return retryBudgetRatio;
+  }
+
+  public double retryBudgetMinPerSecond() {
+    return retryBudgetMinPerSecond;
+  }
+
+  /** Redirects followed at most; 0 turns following off. */
+  public int redirectMaxHops() {
+    return redirectMaxHops;
+  }
+
+  public boolean redirectAllowHttpsToHttp() {
+    return redirectAllowHttpsToHttp;
+  }
+
+  /** Origins that keep credentials and sensitive headers when a redirect leads to them. */
+  public Set<Origin> redirectTrustedOrigins() {
+    return redirectTrustedOrigins;
+  }
+
+  /** The Bearer credential of {@code haul.auth.bearer-token} and {@code haul.auth.bearer-origins}. */
+  public Optional<BearerAuth> bearerAuth() {
+    if (bearerToken == null) {
+      return Optional.empty();
+    }
+    return Optional.of(BearerAuth.of(() -> bearerToken, bearerOrigins));
+  }
+
+  public boolean circuitEnabled() {
+    return circuitEnabled;
+  }
+
+  public double circuitFailureRate() {
+    return circuitFailureRate;
+  }
+
+  public int circuitMinimumCalls() {
+    return circuitMinimumCalls;
+  }
+
+  public Duration circuitWindow() {
+    return circuitWindow;
+  }
+
+  public int circuitConsecutiveFailures() {
+    return circuitConsecutiveFailures;
+  }
+
+  public Duration circuitOpenDuration() {
+    return circuitOpenDuration;
+  }
+
   public String userAgent() {
     return userAgent;
   }
@@ -128,14 +222,46 @@ public final class HaulConfig {
     m.put("haul.retry.multiplier", Double.toString(retryMultiplier));
     m.put("haul.retry.max-delay", Durations.format(retryMaxDelay));
     m.put("haul.retry.max-retry-after", Durations.format(retryMaxRetryAfter));
+    m.put("haul.retry.budget-ratio", Double.toString(retryBudgetRatio));
+    m.put("haul.retry.budget-min-per-second", Double.toString(retryBudgetMinPerSecond));
+    m.put("haul.redirect.max-hops", Integer.toString(redirectMaxHops));
+    m.put("haul.redirect.allow-https-to-http", Boolean.toString(redirectAllowHttpsToHttp));
+    m.put("haul.redirect.trusted-origins", origins(redirectTrustedOrigins));
+    m.put("haul.auth.bearer-token", bearerToken == null ? "" : bearerToken);
+    m.put("haul.auth.bearer-origins", origins(bearerOrigins));
+    m.put("haul.circuit.enabled", Boolean.toString(circuitEnabled));
+    m.put("haul.circuit.failure-rate", Double.toString(circuitFailureRate));
+    m.put("haul.circuit.minimum-calls", Integer.toString(circuitMinimumCalls));
+    m.put("haul.circuit.window", Durations.format(circuitWindow));
+    m.put("haul.circuit.consecutive-failures", Integer.toString(circuitConsecutiveFailures));
+    m.put("haul.circuit.open-duration", Durations.format(circuitOpenDuration));
     m.put("haul.user-agent", userAgent);
-    m.replaceAll((k, v) -> Redaction.isSensitiveName(k) ? Redaction.REDACTED : v);
+    m.replaceAll((k, v) -> Redaction.isSecretKey(k) && !v.isEmpty() ? Redaction.REDACTED : v);
     return m;
+  }
+
+  private static String origins(Set<Origin> origins) {
+    return origins.stream().map(Origin::toString).sorted().collect(java.util.stream.Collectors.joining(","));
+  }
+
+  private static Set<Origin> parseOrigins(String key, String list) {
+    Set<Origin> out = new java.util.LinkedHashSet<>();
+    for (String part : list.split(",")) {
+      if (!part.isBlank()) {
+        try {
+          out.add(Origin.parse(part.trim()));
+        } catch (IllegalArgumentException e) {
+          throw Settings.outOfRange(key, "'" + part.trim() + "'", "origins such as https://api.example.com");
+        }
+      }
+    }
+    return out;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HaulConfig c && dump().equals(c.dump());
+    return o instanceof HaulConfig c && dump().equals(c.dump())
+        && java.util.Objects.equals(bearerToken, c.bearerToken);
   }
 
   @Override
@@ -157,6 +283,19 @@ public final class HaulConfig {
     private double retryMultiplier = 2.0;
     private Duration retryMaxDelay = Duration.ofSeconds(30);
     private Duration retryMaxRetryAfter = Duration.ofSeconds(120);
+    private double retryBudgetRatio = 0.2;
+    private double retryBudgetMinPerSecond = 1.0;
+    private int redirectMaxHops = 20;
+    private boolean redirectAllowHttpsToHttp;
+    private Set<Origin> redirectTrustedOrigins = Set.of();
+    private String bearerToken;
+    private Set<Origin> bearerOrigins = Set.of();
+    private boolean circuitEnabled;
+    private double circuitFailureRate = 0.5;
+    private int circuitMinimumCalls = 20;
+    private Duration circuitWindow = Duration.ofSeconds(10);
+    private int circuitConsecutiveFailures = 5;
+    private Duration circuitOpenDuration = Duration.ofSeconds(30);
     private String userAgent = DEFAULT_USER_AGENT;
 
     private Builder() {
@@ -178,6 +317,19 @@ public final class HaulConfig {
       retryMultiplier = c.retryMultiplier;
       retryMaxDelay = c.retryMaxDelay;
       retryMaxRetryAfter = c.retryMaxRetryAfter;
+      retryBudgetRatio = c.retryBudgetRatio;
+      retryBudgetMinPerSecond = c.retryBudgetMinPerSecond;
+      redirectMaxHops = c.redirectMaxHops;
+      redirectAllowHttpsToHttp = c.redirectAllowHttpsToHttp;
+      redirectTrustedOrigins = c.redirectTrustedOrigins;
+      bearerToken = c.bearerToken;
+      bearerOrigins = c.bearerOrigins;
+      circuitEnabled = c.circuitEnabled;
+      circuitFailureRate = c.circuitFailureRate;
+      circuitMinimumCalls = c.circuitMinimumCalls;
+      circuitWindow = c.circuitWindow;
+      circuitConsecutiveFailures = c.circuitConsecutiveFailures;
+      circuitOpenDuration = c.circuitOpenDuration;
       userAgent = c.userAgent;
     }
 
@@ -193,8 +345,111 @@ public final class HaulConfig {
       s.decimal("haul.retry.multiplier", this::retryMultiplier);
       s.duration("haul.retry.max-delay", this::retryMaxDelay);
       s.duration("haul.retry.max-retry-after", this::retryMaxRetryAfter);
+      s.decimal("haul.retry.budget-ratio", v -> retryBudget(v, retryBudgetMinPerSecond));
+      s.decimal("haul.retry.budget-min-per-second", v -> retryBudget(retryBudgetRatio, v));
+      s.integer("haul.redirect.max-hops", this::redirectMaxHops);
+      s.bool("haul.redirect.allow-https-to-http", this::redirectAllowHttpsToHttp);
+      s.string("haul.redirect.trusted-origins",
+          v -> redirectTrustedOrigins(parseOrigins("haul.redirect.trusted-origins", v)));
+      s.string("haul.auth.bearer-origins", v -> bearerOrigins = parseOrigins("haul.auth.bearer-origins", v));
+      s.string("haul.auth.bearer-token", v -> bearerToken = v.isBlank() ? null : checkToken(v.trim()));
+      s.bool("haul.circuit.enabled", v -> circuitEnabled = v);
+      s.decimal("haul.circuit.failure-rate", v -> circuit(v, circuitMinimumCalls, circuitWindow,
+          circuitConsecutiveFailures, circuitOpenDuration));
+      s.integer("haul.circuit.minimum-calls", v -> circuit(circuitFailureRate, v, circuitWindow,
+          circuitConsecutiveFailures, circuitOpenDuration));
+      s.duration("haul.circuit.window", v -> circuit(circuitFailureRate, circuitMinimumCalls, v,
+          circuitConsecutiveFailures, circuitOpenDuration));
+      s.integer("haul.circuit.consecutive-failures", v -> circuit(circuitFailureRate, circuitMinimumCalls,
+          circuitWindow, v, circuitOpenDuration));
+      s.duration("haul.circuit.open-duration", v -> circuit(circuitFailureRate, circuitMinimumCalls,
+          circuitWindow, circuitConsecutiveFailures, v));
       s.string("haul.user-agent", this::userAgent);
       return this;
+    }
+
+    /** Retries at most {@code ratio} of recent requests plus {@code minPerSecond} per second, per origin. */
+    public Builder retryBudget(double ratio, double minPerSecond) {
+      if (!(ratio >= 0 && ratio <= 10)) {
+        throw Settings.outOfRange("haul.retry.budget-ratio", ratio, "0.0..10.0");
+      }
+      if (!(minPerSecond >= 0 && minPerSecond <= 10_000)) {
+        throw Settings.outOfRange("haul.retry.budget-min-per-second", minPerSecond, "0.0..10000.0");
+      }
+      this.retryBudgetRatio = ratio;
+      this.retryBudgetMinPerSecond = minPerSecond;
+      return this;
+    }
+
+    /** Redirects followed at most; 0 returns redirect responses as they are. */
+    public Builder redirectMaxHops(int n) {
+      if (n < 0 || n > 100) {
+        throw Settings.outOfRange("haul.redirect.max-hops", n, "0..100");
+      }
+      this.redirectMaxHops = n;
+      return this;
+    }
+
+    public Builder redirectAllowHttpsToHttp(boolean allow) {
+      this.redirectAllowHttpsToHttp = allow;
+      return this;
+    }
+
+    /** Origins that keep credentials when a redirect leads to them. */
+    public Builder redirectTrustedOrigins(Set<Origin> origins) {
+      this.redirectTrustedOrigins = Set.copyOf(origins);
+      return this;
+    }
+
+    /** A Bearer token sent only to {@code origins}. */
+    public Builder bearer(String token, Set<Origin> origins) {
+      this.bearerToken = checkToken(requireNonNull(token, "haul.auth.bearer-token is null"));
+      this.bearerOrigins = Set.copyOf(origins);
+      return this;
+    }
+
+    /** Turns the per-origin circuit breaker on or off. */
+    public Builder circuitEnabled(boolean on) {
+      this.circuitEnabled = on;
+      return this;
+    }
+
+    /** The circuit breaker's thresholds. */
+    public Builder circuit(double failureRate, int minimumCalls, Duration window, int consecutiveFailures,
+        Duration openDuration) {
+      if (!(failureRate >= 0.01 && failureRate <= 1.0)) {
+        throw Settings.outOfRange("haul.circuit.failure-rate", failureRate, "0.01..1.0");
+      }
+      if (minimumCalls < 1 || minimumCalls > 100_000) {
+        throw Settings.outOfRange("haul.circuit.minimum-calls", minimumCalls, "1..100000");
+      }
+      if (consecutiveFailures < 0 || consecutiveFailures > 100_000) {
+        throw Settings.outOfRange("haul.circuit.consecutive-failures", consecutiveFailures, "0..100000");
+      }
+      this.circuitFailureRate = failureRate;
+      this.circuitMinimumCalls = minimumCalls;
+      this.circuitWindow = positive("haul.circuit.window", window);
+      this.circuitConsecutiveFailures = consecutiveFailures;
+      this.circuitOpenDuration = positive("haul.circuit.open-duration", openDuration);
+      return this;
+    }
+
+    private static String checkToken(String token) {
+      try {
+        Headers.checkValue("Authorization", token);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("haul.auth.bearer-token: " + Redaction.REDACTED
+            + " (expected: no control characters)");
+      }
+      return token;
+    }
+
+    private static Duration positive(String key, Duration d) {
+      requireNonNull(d, () -> key + " is null");
+      if (d.isNegative() || d.isZero()) {
+        throw Settings.outOfRange(key, Durations.format(d), "> 0");
+      }
+      return d;
     }
 
     public Builder timeout(Timeouts.Kind kind, Duration d) {
@@ -261,6 +516,10 @@ public final class HaulConfig {
     }
 
     public HaulConfig build() {
+      if (bearerToken != null && bearerOrigins.isEmpty()) {
+        throw Settings.outOfRange("haul.auth.bearer-origins", "''",
+            "the origins the bearer token is for, such as https://api.example.com");
+      }
       if (retryBaseDelay.compareTo(retryMaxDelay) > 0) {
         throw Settings.outOfRange("haul.retry.max-delay", Durations.format(retryMaxDelay),
             ">= haul.retry.base-delay, " + Durations.format(retryBaseDelay));

@@ -34,6 +34,15 @@ public final class Redaction {
     return SENSITIVE_NAME.matcher(name).matches();
   }
 
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i).*(token|secret|password|passwd|credential|api-key|apikey)$");
+
+  /** Whether a configuration key holds a secret, judged by its last part ({@code haul.auth.bearer-token}). */
+  public static boolean isSecretKey(String key) {
+    int dot = key.lastIndexOf('.');
+    return SECRET_KEY.matcher(dot < 0 ? key : key.substring(dot + 1)).matches();
+  }
+
   /** The header value, or {@link #REDACTED} when the header is sensitive. */
   public static String headerValue(String name, String value) {
     return isSensitiveHeader(name) ? REDACTED : value;

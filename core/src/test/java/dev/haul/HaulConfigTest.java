@@ -44,6 +44,19 @@ class HaulConfigTest {
     props.put("haul.retry.multiplier", "1.5");
     props.put("haul.retry.max-delay", "10s");
     props.put("haul.retry.max-retry-after", "1m");
+    props.put("haul.retry.budget-ratio", "0.5");
+    props.put("haul.retry.budget-min-per-second", "2.0");
+    props.put("haul.redirect.max-hops", "5");
+    props.put("haul.redirect.allow-https-to-http", "true");
+    props.put("haul.redirect.trusted-origins", "https://cdn.example.com:443");
+    props.put("haul.auth.bearer-token", "s3cr3t-canary");
+    props.put("haul.auth.bearer-origins", "https://api.example.com:443");
+    props.put("haul.circuit.enabled", "true");
+    props.put("haul.circuit.failure-rate", "0.25");
+    props.put("haul.circuit.minimum-calls", "4");
+    props.put("haul.circuit.window", "30s");
+    props.put("haul.circuit.consecutive-failures", "3");
+    props.put("haul.circuit.open-duration", "1m");
     props.put("haul.user-agent", "civitai-sync/2");
 
     HaulConfig expected = HaulConfig.builder()
@@ -59,6 +72,13 @@ class HaulConfigTest {
         .retryMultiplier(1.5)
         .retryMaxDelay(Duration.ofSeconds(10))
         .retryMaxRetryAfter(Duration.ofMinutes(1))
+        .retryBudget(0.5, 2.0)
+        .redirectMaxHops(5)
+        .redirectAllowHttpsToHttp(true)
+        .redirectTrustedOrigins(java.util.Set.of(Origin.parse("https://cdn.example.com")))
+        .bearer("s3cr3t-canary", java.util.Set.of(Origin.parse("https://api.example.com")))
+        .circuitEnabled(true)
+        .circuit(0.25, 4, Duration.ofSeconds(30), 3, Duration.ofMinutes(1))
         .userAgent("civitai-sync/2")
         .build();
     HaulConfig read = HaulConfig.from(ConfigSource.fromMap(props));
@@ -66,8 +86,15 @@ class HaulConfigTest {
     assertThat(read).isNotEqualTo(HaulConfig.defaults());
     // Every key is mapped: the dump of the read config has exactly the keys we set.
     assertThat(read.dump().keySet()).containsExactlyInAnyOrderElementsOf(props.keySet());
-    // And the dump reads back to the same configuration.
-    assertThat(HaulConfig.from(ConfigSource.fromMap(read.dump()))).isEqualTo(read);
+    // The dump redacts the token and reads back to the same configuration otherwise.
+    assertThat(read.dump()).containsEntry("haul.auth.bearer-token", Redaction.REDACTED);
+    assertThat(read.dump().toString()).doesNotContain("s3cr3t-canary");
+    assertThat(read.toString()).doesNotContain("s3cr3t-canary");
+    assertThat(read.bearerAuth().orElseThrow().toString()).doesNotContain("s3cr3t-canary");
+    assertThat(read.bearerAuth().orElseThrow().headerValue()).isEqualTo("Bearer s3cr3t-canary");
+    Map<String, String> back = new LinkedHashMap<>(read.dump());
+    back.put("haul.auth.bearer-token", "s3cr3t-canary");
+    assertThat(HaulConfig.from(ConfigSource.fromMap(back))).isEqualTo(read);
   }
 
   @Test
@@ -101,11 +128,18 @@ class HaulConfigTest {
   }
 
   @Test
-  void dumpRedactsSecretLookingKeys() {
-    assertThat(HaulConfig.defaults().dump()).containsEntry("haul.timeout.connect", "10s")
-        .containsEntry("haul.retry.multiplier", "2.0");
-    assertThat(dev.haul.internal.Settings.outOfRange("k", "v", "x").getMessage()).isEqualTo("k: v (expected: x)");
-    assertThat(Redaction.isSensitiveName("haul.auth.bearer-token")).isTrue();
-    assertThat(Redaction.isSensitiveName("haul.timeout.connect")).isFalse();
+  void bearerTokenNeedsOriginsAndIsNeverEchoed() {
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.auth.bearer-token", "abc"))))
+        .hasMessageContaining("haul.auth.bearer-origins");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of(
+        "haul.auth.bearer-token", "abc\r\ndef", "haul.auth.bearer-origins", "https://a.example"))))
+        .hasMessage("haul.auth.bearer-token: <redacted> (expected: no control characters)");
+    assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.auth.bearer-origins", "ftp://x"))))
+        .hasMessage("haul.auth.bearer-origins: 'ftp://x' (expected: origins such as https://api.example.com)");
+    assertThat(HaulConfig.defaults().dump()).containsEntry("haul.auth.bearer-token", "")
+        .containsEntry("haul.timeout.connect", "10s");
+    assertThat(Redaction.isSecretKey("haul.timeout.connect")).isFalse();
+    assertThat(Redaction.isSecretKey("haul.auth.bearer-origins")).isFalse();
+    assertThat(Redaction.isSecretKey("haul.auth.bearer-token")).isTrue();
   }
 }

@@ -2,7 +2,10 @@ package dev.haul.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.haul.BearerAuth;
 import dev.haul.BodyHandler;
+import dev.haul.CircuitState;
+import dev.haul.Origin;
 import dev.haul.CallCancelledException;
 import dev.haul.DeadlineExceededException;
 import dev.haul.HaulClient;
@@ -44,7 +47,7 @@ public final class DefaultHaulClient implements HaulClient {
   /** Everything a client is made of; both construction paths fill one of these. */
   public record Parts(HaulConfig config, Transport transport, RetryPolicy retryPolicy,
       List<Interceptor> interceptors, List<Interceptor> networkInterceptors,
-      List<EventListener> listeners, Ticker ticker, Executor callbackExecutor) {
+      List<EventListener> listeners, Ticker ticker, Executor callbackExecutor, BearerAuth bearerAuth) {
     public Parts {
       requireNonNull(config, "config is null");
       requireNonNull(transport, "transport is null");
@@ -64,6 +67,7 @@ public final class DefaultHaulClient implements HaulClient {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CircuitBreakerInterceptor circuitBreaker;
 
   public DefaultHaulClient(Parts parts) {
     this.parts = parts;
@@ -77,9 +81,24 @@ public final class DefaultHaulClient implements HaulClient {
       this.ownedExecutor = null;
       this.executor = parts.callbackExecutor();
     }
+    HaulConfig config = parts.config();
     List<Interceptor> c = new ArrayList<>(parts.interceptors());
+    c.add(new RedirectInterceptor(config.redirectMaxHops(), config.redirectAllowHttpsToHttp(),
+        config.redirectTrustedOrigins()));
     c.add(new RetryInterceptor(parts.retryPolicy(), timer));
-    c.add(new BridgeInterceptor(parts.config().userAgent()));
+    if (config.circuitEnabled()) {
+      this.circuitBreaker = new CircuitBreakerInterceptor(new CircuitBreakerInterceptor.Settings(
+          config.circuitFailureRate(), config.circuitMinimumCalls(), config.circuitWindow(),
+          config.circuitConsecutiveFailures(), config.circuitOpenDuration()), parts.ticker());
+      c.add(circuitBreaker);
+    } else {
+      this.circuitBreaker = null;
+    }
+    c.add(new BridgeInterceptor(config.userAgent()));
+    BearerAuth bearer = parts.bearerAuth() != null ? parts.bearerAuth() : config.bearerAuth().orElse(null);
+    if (bearer != null) {
+      c.add(new BearerAuthInterceptor(bearer));
+    }
     this.networkStart = c.size();
     c.addAll(parts.networkInterceptors());
     c.add(new TransportInterceptor(parts.transport(), parts.config()));
@@ -89,6 +108,11 @@ public final class DefaultHaulClient implements HaulClient {
   /** What this client was built from. */
   public Parts parts() {
     return parts;
+  }
+
+  /** The state of {@code origin}'s circuit breaker (CLOSED when breaking is off). */
+  public CircuitState circuitState(Origin origin) {
+    return circuitBreaker == null ? CircuitState.CLOSED : circuitBreaker.state(origin);
   }
 
   @Override

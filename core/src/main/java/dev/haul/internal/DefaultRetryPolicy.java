@@ -22,10 +22,11 @@ public final class DefaultRetryPolicy implements RetryPolicy {
   private final Set<Integer> retryStatuses;
   private final DoubleSupplier random;
   private final Clock clock;
+  private final RetryBudget budget;
 
   public DefaultRetryPolicy(int maxRetries, Duration baseDelay, double multiplier,
       Duration maxDelay, Duration maxRetryAfter, Set<Integer> retryStatuses,
-      DoubleSupplier random, Clock clock) {
+      DoubleSupplier random, Clock clock, RetryBudget budget) {
     this.maxRetries = maxRetries;
     this.baseDelay = baseDelay;
     this.multiplier = multiplier;
@@ -34,10 +35,28 @@ public final class DefaultRetryPolicy implements RetryPolicy {
     this.retryStatuses = Set.copyOf(retryStatuses);
     this.random = random;
     this.clock = clock;
+    this.budget = budget;
+  }
+
+  /** The retry budget, or null when there is none. */
+  public RetryBudget budget() {
+    return budget;
   }
 
   @Override
   public Decision decide(Attempt attempt) {
+    if (budget != null && attempt.number() == 1) {
+      budget.onRequest(attempt.request().origin());
+    }
+    Decision d = decideIgnoringBudget(attempt);
+    if (d.shouldRetry() && budget != null && !budget.tryRetry(attempt.request().origin())) {
+      return Decision.stop("retry budget exhausted for " + attempt.request().origin()
+          + " (haul.retry.budget-ratio); " + d.reason());
+    }
+    return d;
+  }
+
+  private Decision decideIgnoringBudget(Attempt attempt) {
     RawResponse response = attempt.response();
     if (response != null && !retryStatuses.contains(response.status())) {
       return Decision.accept();

@@ -59,7 +59,7 @@ public final class Settings {
     try {
       value = parser.apply(raw.get());
     } catch (RuntimeException e) {
-      String shown = Redaction.isSensitiveName(key) ? Redaction.REDACTED : "'" + raw.get() + "'";
+      String shown = Redaction.isSecretKey(key) ? Redaction.REDACTED : "'" + raw.get() + "'";
       throw new IllegalArgumentException(key + ": " + shown + " (expected: " + expected + ")");
     }
     setter.accept(value);

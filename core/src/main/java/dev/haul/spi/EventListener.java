@@ -1,5 +1,6 @@
 package dev.haul.spi;
 
+import dev.haul.CircuitState;
 import dev.haul.HaulException;
 import dev.haul.Origin;
 import dev.haul.Redirect;
@@ -76,6 +77,9 @@ public interface EventListener {
 
   /** A redirect is being followed. */
   default void redirect(Request from, Redirect redirect) {}
+
+  /** An origin's circuit breaker changed state. */
+  default void circuitStateChanged(Origin origin, CircuitState from, CircuitState to) {}
 
   /** One listener that calls each of these in order, each guarded so a throwing one is ignored. */
   static EventListener composite(List<? extends EventListener> listeners) {

@@ -33,7 +33,9 @@ public interface RetryPolicy {
    * The default: at most 3 retries; connect-level failures ({@code NOT_SENT}) for any method;
    * failures after sending only for repeatable requests; statuses 408, 425, 429, 500, 502, 503,
    * 504 and 524 for repeatable requests; exponential backoff (1 s, x2, cap 30 s) with full
-   * jitter; {@code Retry-After} honoured up to 120 s.
+   * jitter; {@code Retry-After} honoured up to 120 s (a longer one fails the call with
+   * {@link dev.haul.RetryAfterExceededException}); a per-origin retry budget of 20 % of recent
+   * requests plus one retry per second.
    */
   static RetryPolicy defaults() {
     return builder().build();
@@ -47,6 +49,7 @@ public interface RetryPolicy {
         .multiplier(config.retryMultiplier())
         .maxDelay(config.retryMaxDelay())
         .maxRetryAfter(config.retryMaxRetryAfter())
+        .budget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond())
         .build();
   }
 
@@ -157,6 +160,10 @@ public interface RetryPolicy {
     Set<Integer> retryStatuses = Set.of(408, 425, 429, 500, 502, 503, 504, 524);
     DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
     Clock clock = Clock.systemUTC();
+    double budgetRatio = 0.2;
+    double budgetMinPerSecond = 1.0;
+    boolean budget = true;
+    Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
 
@@ -203,6 +210,36 @@ public interface RetryPolicy {
       return this;
     }
 
+    /**
+     * A per-origin retry budget: retries may be at most {@code ratio} of the requests of the last
+     * 10 seconds plus {@code minPerSecond} per second.
+     */
+    public Builder budget(double ratio, double minPerSecond) {
+      if (!(ratio >= 0 && ratio <= 10)) {
+        throw new IllegalArgumentException("haul.retry.budget-ratio: " + ratio + " (expected: 0.0..10.0)");
+      }
+      if (!(minPerSecond >= 0 && minPerSecond <= 10_000)) {
+        throw new IllegalArgumentException("haul.retry.budget-min-per-second: " + minPerSecond
+            + " (expected: 0.0..10000.0)");
+      }
+      this.budget = true;
+      this.budgetRatio = ratio;
+      this.budgetMinPerSecond = minPerSecond;
+      return this;
+    }
+
+    /** No retry budget: only the maximum number of retries limits retries. */
+    public Builder noBudget() {
+      this.budget = false;
+      return this;
+    }
+
+    /** The time source of the retry budget's window. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker is null");
+      return this;
+    }
+
     /** The wall clock used to read {@code Retry-After} dates. */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock is null");
@@ -215,7 +252,8 @@ public interface RetryPolicy {
             + " (expected: <= haul.retry.max-delay, " + Durations.format(maxDelay) + ")");
       }
       return new DefaultRetryPolicy(maxRetries, baseDelay, multiplier, maxDelay, maxRetryAfter,
-          retryStatuses, random, clock);
+          retryStatuses, random, clock,
+          budget ? new dev.haul.internal.RetryBudget(budgetRatio, budgetMinPerSecond, ticker) : null);
     }
 
     private static Duration nonNegative(String key, Duration d) {

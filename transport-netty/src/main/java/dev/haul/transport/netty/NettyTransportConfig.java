@@ -65,6 +65,7 @@ public final class NettyTransportConfig {
   private final boolean leakDetection;
   private final List<X509Certificate> trustedCertificates;
   private final Path trustPem;
+  private final HostResolver resolver;
 
   private NettyTransportConfig(Builder b) {
     this.maxPerHost = b.maxPerHost;
@@ -85,6 +86,12 @@ public final class NettyTransportConfig {
     this.leakDetection = b.leakDetection;
     this.trustedCertificates = List.copyOf(b.trustedCertificates);
     this.trustPem = b.trustPem;
+    this.resolver = b.resolver;
+  }
+
+  /** How host names become addresses. */
+  public HostResolver resolver() {
+    return resolver;
   }
 
   public static NettyTransportConfig defaults() {
@@ -253,6 +260,7 @@ public final class NettyTransportConfig {
     private boolean leakDetection = true;
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
     private Path trustPem;
+    private HostResolver resolver = HostResolver.SYSTEM;
 
     private Builder() {}
 
@@ -275,6 +283,7 @@ public final class NettyTransportConfig {
       leakDetection = c.leakDetection;
       trustedCertificates.addAll(c.trustedCertificates);
       trustPem = c.trustPem;
+      resolver = c.resolver;
     }
 
     /** Sets every transport key that {@code source} has. */
@@ -400,6 +409,12 @@ public final class NettyTransportConfig {
     /** Trusts the certificates in this PEM file in addition to the JDK's defaults. */
     public Builder trustPem(Path pem) {
       this.trustPem = pem;
+      return this;
+    }
+
+    /** How host names become addresses; the system resolver by default. */
+    public Builder resolver(HostResolver resolver) {
+      this.resolver = requireNonNull(resolver, "resolver is null");
       return this;
     }
 

@@ -61,7 +61,7 @@ public final class Connector {
     // Name resolution blocks; it never runs on an event loop.
     context.fileExecutor().execute(() -> {
       try {
-        InetAddress address = InetAddress.getByName(origin.host());
+        InetAddress address = config.resolver().resolve(origin.host());
         open(new InetSocketAddress(address, origin.port()), origin, uri, timeouts, listener, pool, result);
       } catch (UnknownHostException e) {
         listener.connectFailed(origin, InetSocketAddress.createUnresolved(origin.host(), origin.port()), e);

@@ -1,0 +1,17 @@
+package dev.haul.transport.netty;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Turns a host name into an address (like OkHttp's {@code Dns}). The default asks the system
+ * resolver; tests and split-horizon setups supply their own. Called off the event loop.
+ */
+@FunctionalInterface
+public interface HostResolver {
+
+  /** The system resolver. */
+  HostResolver SYSTEM = InetAddress::getByName;
+
+  InetAddress resolve(String host) throws UnknownHostException;
+}
