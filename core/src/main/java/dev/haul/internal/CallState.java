@@ -100,6 +100,32 @@ public final class CallState {
     }
   }
 
+  private volatile Duration lastCap;
+
+  /** Records that the current attempt's timeouts were capped at {@code cap} by the deadline. */
+  public void cappedAt(Duration cap) {
+    lastCap = cap;
+  }
+
+  /**
+   * {@code error}, or a {@link dev.haul.DeadlineExceededException} when it is a timeout that fired
+   * only because the call deadline had capped it.
+   */
+  public Throwable deadlineOr(Throwable error) {
+    Duration cap = lastCap;
+    Duration limit = null;
+    if (error instanceof dev.haul.HaulTimeoutException t) {
+      limit = t.timeout();
+    } else if (error instanceof dev.haul.PoolAcquireTimeoutException p) {
+      limit = p.timeout();
+    }
+    if (cap == null || limit == null || callTimeout == null || limit.compareTo(cap) < 0) {
+      return error;
+    }
+    dev.haul.HaulException h = (dev.haul.HaulException) error;
+    return new dev.haul.DeadlineExceededException(h.uri(), h.sendState(), callTimeout, attempts(), error);
+  }
+
   /** Ends the call with {@code reason}, whatever the cancelled parts report. */
   public void failWith(Throwable reason) {
     failure = reason;

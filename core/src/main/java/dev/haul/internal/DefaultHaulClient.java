@@ -199,7 +199,7 @@ public final class DefaultHaulClient implements HaulClient {
       body.whenComplete((value, bodyErr) -> {
         if (bodyErr != null) {
           Throwable reason = call.failure();
-          result.completeExceptionally(reason != null ? reason : RetryInterceptor.unwrap(bodyErr));
+          result.completeExceptionally(reason != null ? reason : call.deadlineOr(RetryInterceptor.unwrap(bodyErr)));
         } else {
           result.complete(new Response<>(r, value, r.redirects(), r.attempts()));
         }

@@ -9,6 +9,7 @@ import dev.haul.spi.Exchange;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RawResponse;
 import dev.haul.spi.Transport;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -32,7 +33,9 @@ public final class TransportInterceptor implements Interceptor {
     Request request = chain.request();
     Timeouts timeouts = config.timeouts().withOverrides(request.timeoutOverrides());
     if (call.timeLeft().isPresent()) {
-      timeouts = timeouts.cappedAt(call.timeLeft().get());
+      Duration left = call.timeLeft().get();
+      timeouts = timeouts.cappedAt(left);
+      call.cappedAt(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
     }
     EventListener listener = call.listener();
     call.attemptStarted();
@@ -42,10 +45,11 @@ public final class TransportInterceptor implements Interceptor {
     return f.handle((r, err) -> {
       if (err != null) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (cause instanceof HaulException h) {
+        Throwable mapped = call.deadlineOr(cause);
+        if (mapped instanceof HaulException h) {
           listener.attemptFailed(request, h);
         }
-        throw err instanceof CompletionException c ? c : new CompletionException(cause);
+        throw new CompletionException(mapped);
       }
       call.responseStarted();
       listener.responseHeaders(request, r);

@@ -26,7 +26,7 @@ public interface RetryPolicy {
 
   /** Never retries. */
   static RetryPolicy none() {
-    return a -> Decision.stop("retries disabled");
+    return a -> a.response() != null ? Decision.accept() : Decision.stop("retries disabled");
   }
 
   /**

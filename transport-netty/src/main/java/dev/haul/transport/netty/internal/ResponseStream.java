@@ -22,7 +22,10 @@ import java.util.concurrent.Flow;
  */
 final class ResponseStream {
 
-  private enum Mode { NONE, SUBSCRIBER, FILE }
+  private enum Mode { NONE, SUBSCRIBER, FILE, DRAIN }
+
+  /** A body closed early is read to its end (and its connection reused) if this little is left. */
+  private static final long DRAIN_LIMIT = 64 * 1024;
 
   private final HttpExchange exchange;
   private final ChannelHandlerContext ctx;
@@ -43,6 +46,7 @@ final class ResponseStream {
   private long written;
   private boolean writeInFlight;
   private CompletableFuture<Long> transfer;
+  private long received;
 
   ResponseStream(HttpExchange exchange, ChannelHandlerContext ctx, long contentLength, Executor fileExecutor) {
     this.exchange = exchange;
@@ -60,7 +64,12 @@ final class ResponseStream {
     if (terminated || last || !queue.isEmpty()) {
       return false;
     }
-    return mode == Mode.SUBSCRIBER ? demand > 0 : mode == Mode.FILE && !writeInFlight;
+    return switch (mode) {
+      case SUBSCRIBER -> demand > 0;
+      case FILE -> !writeInFlight;
+      case DRAIN -> true;
+      default -> false;
+    };
   }
 
   void onData(ByteBuf data) {
@@ -68,12 +77,27 @@ final class ResponseStream {
       data.release();
       return;
     }
+    received += data.readableBytes();
+    if (mode == Mode.DRAIN) {
+      data.release();
+      if (received - drainStart > DRAIN_LIMIT) {
+        abandonNow();
+      }
+      return;
+    }
     queue.add(data);
     drain();
   }
 
+  private long drainStart;
+
   void onLast() {
     last = true;
+    if (mode == Mode.DRAIN) {
+      terminated = true;
+      exchange.finish();
+      return;
+    }
     drain();
   }
 
@@ -91,6 +115,8 @@ final class ResponseStream {
       if (!writeInFlight) {
         transfer.completeExceptionally(e);
       }
+    } else if (mode == Mode.DRAIN) {
+      terminated = true;
     }
     // In NONE mode the error is delivered when someone subscribes.
   }
@@ -156,7 +182,37 @@ final class ResponseStream {
     onLoop(this::abandon);
   }
 
+  /**
+   * The consumer is done with the body. If it was all received, or little is left to read, the
+   * rest is read and dropped so the connection can be reused; otherwise the connection is closed.
+   */
   private void abandon() {
+    if (terminated || mode == Mode.DRAIN) {
+      return;
+    }
+    boolean smallRest = contentLength >= 0 && contentLength - received <= DRAIN_LIMIT;
+    if (mode != Mode.FILE || !writeInFlight) {
+      if (last) {
+        releaseQueue();
+        terminated = true;
+        if (mode == Mode.FILE) {
+          transfer.completeExceptionally(new IllegalStateException("response body was closed"));
+        }
+        exchange.finish();
+        return;
+      }
+      if (smallRest && mode != Mode.FILE) {
+        releaseQueue();
+        mode = Mode.DRAIN;
+        drainStart = received;
+        exchange.requestRead();
+        return;
+      }
+    }
+    abandonNow();
+  }
+
+  private void abandonNow() {
     if (terminated) {
       return;
     }

@@ -1,0 +1,120 @@
+package dev.haul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.haul.internal.DefaultHaulClient;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.RetryPolicy;
+import dev.haul.testing.FakeTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CircuitAndBudgetTest {
+
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final FakeTransport transport = new FakeTransport();
+  private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+  private final EventListener recorder = new EventListener() {
+    @Override
+    public void circuitStateChanged(Origin origin, CircuitState from, CircuitState to) {
+      events.add(from + "->" + to);
+    }
+
+    @Override
+    public void retryGaveUp(Request request, int attempts, String reason) {
+      events.add("gaveUp " + reason);
+    }
+  };
+
+  @Test
+  void opensAfterConsecutiveFailuresFailsFastAndProbesWhenHalfOpen() {
+    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
+        .circuit(0.5, 100, Duration.ofSeconds(10), 3, Duration.ofSeconds(30)).build();
+    try (HaulClient client = Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
+        .ticker(now::get).addEventListener(recorder).build()) {
+      Origin origin = Origin.parse("http://flaky");
+      for (int i = 0; i < 3; i++) {
+        transport.enqueue(503, "down");
+        assertThat(client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()).status()).isEqualTo(503);
+      }
+      assertThat(((DefaultHaulClient) client).circuitState(origin)).isEqualTo(CircuitState.OPEN);
+      assertThatThrownBy(() -> client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()))
+          .isInstanceOf(CircuitOpenException.class).hasMessageContaining("next probe in 30s")
+          .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+      assertThat(transport.exchanges()).hasSize(3);
+
+      now.addAndGet(Duration.ofSeconds(31).toNanos());
+      transport.enqueue(503, "still down");
+      client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()); // the probe fails: open again
+      assertThat(((DefaultHaulClient) client).circuitState(origin)).isEqualTo(CircuitState.OPEN);
+
+      now.addAndGet(Duration.ofSeconds(31).toNanos());
+      transport.enqueue(200, "back");
+      assertThat(client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()).body()).isEqualTo("back");
+      assertThat(((DefaultHaulClient) client).circuitState(origin)).isEqualTo(CircuitState.CLOSED);
+      assertThat(events).filteredOn(e -> e.contains("->")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN",
+          "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+      // Other origins are unaffected.
+      transport.enqueue(200, "fine");
+      assertThat(client.send(Request.get("http://other/x"), BodyHandlers.ofString()).body()).isEqualTo("fine");
+    }
+  }
+
+  @Test
+  void opensOnFailureRateOverTheWindow() {
+    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
+        .circuit(0.5, 4, Duration.ofSeconds(10), 0, Duration.ofSeconds(5)).build();
+    try (HaulClient client = Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
+        .ticker(now::get).addEventListener(recorder).build()) {
+      int[] statuses = {200, 500, 200, 502};
+      for (int s : statuses) {
+        transport.enqueue(s, "x");
+        client.send(Request.get("http://svc/x"), BodyHandlers.ofString());
+      }
+      assertThat(((DefaultHaulClient) client).circuitState(Origin.parse("http://svc"))).isEqualTo(CircuitState.OPEN);
+    }
+  }
+
+  @Test
+  void failuresOutsideTheWindowAreForgotten() {
+    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
+        .circuit(0.5, 4, Duration.ofSeconds(10), 0, Duration.ofSeconds(5)).build();
+    try (HaulClient client = Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
+        .ticker(now::get).build()) {
+      for (int s : new int[] {500, 500, 500}) {
+        transport.enqueue(s, "x");
+        client.send(Request.get("http://svc/x"), BodyHandlers.ofString());
+      }
+      now.addAndGet(Duration.ofSeconds(20).toNanos());
+      transport.enqueue(500, "x");
+      client.send(Request.get("http://svc/x"), BodyHandlers.ofString());
+      assertThat(((DefaultHaulClient) client).circuitState(Origin.parse("http://svc"))).isEqualTo(CircuitState.CLOSED);
+    }
+  }
+
+  @Test
+  void retryBudgetStopsARetryStorm() {
+    RetryPolicy policy = RetryPolicy.builder().baseDelay(Duration.ZERO).maxDelay(Duration.ZERO)
+        .budget(0.2, 0.2).ticker(now::get).build(); // floor: 2 retries per 10 s window
+    try (HaulClient client = Haul.newBuilder().transport(transport).retryPolicy(policy)
+        .ticker(now::get).addEventListener(recorder).build()) {
+      for (int i = 0; i < 10; i++) {
+        transport.enqueue(503, "down");
+      }
+      // 5 calls = 5 requests: budget 2 + 0.2 * 5 = 3 retries in the window.
+      int attempts = 0;
+      for (int call = 0; call < 5 && transport.exchanges().size() < 10; call++) {
+        attempts += client.send(Request.get("http://down/x"), BodyHandlers.ofString()).attempts();
+      }
+      assertThat(transport.exchanges().size()).isLessThanOrEqualTo(5 + 3);
+      assertThat(events).anyMatch(e -> e.contains("retry budget exhausted"));
+      assertThat(attempts).isEqualTo(transport.exchanges().size());
+    }
+  }
+}
