@@ -1,0 +1,262 @@
+package dev.haul.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.haul.BearerAuth;
+import dev.haul.BodyHandlers;
+import dev.haul.Haul;
+import dev.haul.HaulClient;
+import dev.haul.HaulConfig;
+import dev.haul.HaulException;
+import dev.haul.Origin;
+import dev.haul.Redirect;
+import dev.haul.Request;
+import dev.haul.Response;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.RetryPolicy;
+import dev.haul.testkit.Fault;
+import dev.haul.testkit.MockResponse;
+import dev.haul.testkit.OriginServer;
+import dev.haul.testkit.RecordedRequest;
+import dev.haul.testkit.StaticContent;
+import dev.haul.transport.netty.NettyTransport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code haul demo}: the main job on an embedded default. A model-catalogue API and a storage
+ * origin start on 127.0.0.1; Haul calls the API with a Bearer key (surviving a 503 with
+ * Retry-After), follows the download redirect to storage (which must never see the key),
+ * downloads the file with progress (resuming after a reset mid-body), verifies its SHA-256 and
+ * reports what happened.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the model-download job against an embedded API and storage origin, with injected faults.")
+final class DemoCommand implements Callable<Integer> {
+
+  private static final String KEY = "demo-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--size-mb", defaultValue = "300", description = "size of the generated model file (default: ${DEFAULT-VALUE})")
+  int sizeMb;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("haul-demo");
+    try {
+      return run(out, dir);
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private int run(PrintWriter out, Path dir) throws Exception {
+    long size = (long) sizeMb << 20;
+    out.printf("Generating a %s model file...%n", Progress.size(size));
+    out.flush();
+    Path model = dir.resolve("storage-model.safetensors");
+    String sha = generate(model, size);
+
+    AtomicInteger fullGets = new AtomicInteger();
+    StaticContent storageContent = StaticContent.create()
+        .add("/files/model.safetensors", model, "application/octet-stream")
+        .transform((req, resp) -> {
+          if (!req.target().contains("X-Amz-Signature=")) {
+            return MockResponse.builder().status(403).body("missing signature").build();
+          }
+          // Injected fault: the first full download is reset at 40 %.
+          if (req.header("Range") == null && resp.status() == 200 && fullGets.getAndIncrement() == 0) {
+            return resp.toBuilder().fault(Fault.RESET_DURING_BODY, size * 2 / 5).build();
+          }
+          return resp;
+        });
+    try (OriginServer storage = OriginServer.builder().dispatcher(storageContent).start();
+         OriginServer api = OriginServer.start()) {
+      api.setDispatcher(new CatalogueApi(api, storage, sha, size));
+      Stats stats = new Stats();
+      Origin apiOrigin = Origin.of(api.url("/"));
+      HaulConfig config = HaulConfig.builder().retryMaxRetries(3).build();
+      RetryPolicy policy = RetryPolicy.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build();
+      try (HaulClient client = Haul.newBuilder().transport(NettyTransport.create()).config(config)
+          .retryPolicy(policy).bearerAuth(BearerAuth.of(KEY, apiOrigin)).addEventListener(stats).build()) {
+        long start = System.nanoTime();
+        out.println("1. API " + apiOrigin + ": GET /api/v1/models/1 with a Bearer key");
+        out.flush();
+        Response<String> catalogue = client.send(Request.get(api.url("/api/v1/models/1").toString()),
+            BodyHandlers.ofString());
+        if (catalogue.status() != 200) {
+          out.println("   the API answered " + catalogue.status());
+          return HaulCli.HTTP_STATUS;
+        }
+        JsonNode file = new ObjectMapper().readTree(catalogue.body()).path("modelVersions").path(0).path("files").path(0);
+        String downloadUrl = file.path("downloadUrl").asText();
+        String expected = file.path("hashes").path("SHA256").asText();
+        out.printf("   %s, version '%s': %s (%s), SHA-256 %s...%n", file.path("name").asText(),
+            new ObjectMapper().readTree(catalogue.body()).path("modelVersions").path(0).path("name").asText(),
+            file.path("name").asText(), Progress.size(file.path("sizeKB").asLong() * 1024), expected.substring(0, 16));
+        out.println("2. Download " + downloadUrl + " (redirects to storage " + Origin.of(storage.url("/")) + ")");
+        out.flush();
+        Path target = dir.resolve("downloaded.safetensors");
+        Progress progress = new Progress(System.err, System.console() != null ? Progress.Mode.TERMINAL : Progress.Mode.LINES,
+            "   model.safetensors");
+        FileDownload.Result r = new FileDownload(client, progress, 3).toFile(Request.get(downloadUrl), target, expected);
+        if (r.status() != 200) {
+          out.println("   download answered " + r.status());
+          return HaulCli.HTTP_STATUS;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        boolean keyLeaked = storage.requests().stream().anyMatch(q -> q.header("Authorization") != null
+            || q.headerList().toString().contains(KEY));
+        boolean apiGotKey = api.requests().stream().allMatch(q -> ("Bearer " + KEY).equals(q.header("Authorization")));
+        out.println("3. SHA-256 verified: " + r.sha256());
+        out.println();
+        out.println("Report");
+        out.printf("  requests made:        %d (API %d, storage %d)%n", stats.requests.get(),
+            api.requestCount(), storage.requestCount());
+        out.printf("  connections created:  %d (API %d, storage %d)%n", stats.connections.get(),
+            stats.connectionsTo(apiOrigin), stats.connectionsTo(Origin.of(storage.url("/"))));
+        out.printf("  retries:              %d%n", stats.retries.size());
+        stats.retries.forEach(reason -> out.println("    - " + reason));
+        out.printf("  redirects followed:   %d%n", stats.redirects.size());
+        stats.redirects.forEach(rd -> out.println("    - " + rd));
+        out.printf("  resumes after resets: %d (Range + If-Range from the last byte written)%n", r.resumes());
+        out.printf("  API received the key: %s; storage received it: %s%n", apiGotKey ? "yes" : "NO", keyLeaked ? "YES (leak!)" : "no");
+        out.printf("  bytes:                %d (%s)%n", r.bytes(), Progress.size(r.bytes()));
+        double download = r.elapsed().toNanos() / 1e9;
+        out.printf(Locale.ROOT, "  download:             %.2f s, %.1f MiB/s (with the resume)%n", download,
+            r.bytes() / download / (1 << 20));
+        out.printf(Locale.ROOT, "  whole job:            %.2f s (including the 1 s Retry-After)%n", seconds);
+        out.flush();
+        return keyLeaked || !apiGotKey ? HaulCli.FAILED : HaulCli.OK;
+      }
+    } catch (HaulException e) {
+      out.println("demo failed: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Writes {@code size} random bytes and returns their SHA-256. */
+  private static String generate(Path file, long size) throws IOException {
+    MessageDigest sha = FileDownload.sha256();
+    byte[] buf = new byte[1 << 20];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= buf.length) {
+        for (int i = 0; i < buf.length; i += 8) {
+          long v = random.nextLong();
+          for (int k = 0; k < 8; k++) {
+            buf[i + k] = (byte) (v >>> (8 * k));
+          }
+        }
+        int n = (int) Math.min(buf.length, left);
+        out.write(buf, 0, n);
+        sha.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** The model-catalogue API: JSON for the model, a 307 to presigned storage for the file. */
+  private static final class CatalogueApi implements dev.haul.testkit.Dispatcher {
+    private final OriginServer api;
+    private final OriginServer storage;
+    private final String sha;
+    private final long size;
+    private final AtomicInteger modelCalls = new AtomicInteger();
+
+    CatalogueApi(OriginServer api, OriginServer storage, String sha, long size) {
+      this.api = api;
+      this.storage = storage;
+      this.sha = sha;
+      this.size = size;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest req) {
+      if (!("Bearer " + KEY).equals(req.header("Authorization"))) {
+        return MockResponse.builder().status(401).header("Content-Type", "application/json")
+            .body("{\"error\":\"missing or wrong API key\"}").build();
+      }
+      if (req.path().equals("/api/v1/models/1")) {
+        if (modelCalls.getAndIncrement() == 0) {
+          // Injected fault: the API is briefly overloaded.
+          return MockResponse.builder().status(503).header("Retry-After", "1").body("busy").build();
+        }
+        String json = """
+            {"id":1,"name":"Haul Diffusion XL","type":"Checkpoint","modelVersions":[{"id":1001,"name":"v1.0",
+            "files":[{"name":"model.safetensors","sizeKB":%d,"hashes":{"SHA256":"%s"},
+            "downloadUrl":"%s"}]}]}""".formatted(size / 1024, sha.toUpperCase(Locale.ROOT),
+            api.url("/api/download/models/1001"));
+        return MockResponse.builder().header("Content-Type", "application/json").body(json).build();
+      }
+      if (req.path().equals("/api/download/models/1001")) {
+        String presigned = storage.url("/files/model.safetensors") + "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Expires=3600&X-Amz-Signature=" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return MockResponse.builder().status(307).header("Location", presigned).build();
+      }
+      return MockResponse.builder().status(404).body("not found").build();
+    }
+  }
+
+  /** Counts what the client did, from its events. */
+  private static final class Stats implements EventListener {
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger connections = new AtomicInteger();
+    final Map<Origin, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
+    final List<String> retries = Collections.synchronizedList(new ArrayList<>());
+    final List<String> redirects = Collections.synchronizedList(new ArrayList<>());
+
+    int connectionsTo(Origin o) {
+      AtomicInteger n = perOrigin.get(o);
+      return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public void requestStart(Request request) {
+      requests.incrementAndGet();
+    }
+
+    @Override
+    public void connectEnd(Origin origin, InetSocketAddress address, Duration elapsed) {
+      connections.incrementAndGet();
+      perOrigin.computeIfAbsent(origin, o -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    public void retryScheduled(Request request, int attempt, Duration delay, String reason) {
+      retries.add(request + " attempt " + attempt + ": " + reason + ", waited "
+          + dev.haul.internal.Durations.format(delay));
+    }
+
+    @Override
+    public void redirect(Request from, Redirect redirect) {
+      redirects.add(redirect.toString());
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.haul.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.haul.testkit.Fault;
+import dev.haul.testkit.MockResponse;
+import dev.haul.testkit.OriginServer;
+import dev.haul.testkit.OriginServerExtension;
+import dev.haul.testkit.StaticContent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@ExtendWith(OriginServerExtension.class)
+class HaulCliTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return HaulCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private static String sha(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private static byte[] data(int n) {
+    byte[] b = new byte[n];
+    new Random(3).nextBytes(b);
+    return b;
+  }
+
+  private static long partFiles(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".part")).count();
+    }
+  }
+
+  @Test
+  void getToAFileVerifiesTheHashAndPrintsJson(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] body = data(3_000_000);
+    server.setDispatcher(StaticContent.create().add("/model.bin", body, "application/octet-stream"));
+    Path file = dir.resolve("model.bin");
+    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--sha256", sha(body), "--json");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(body);
+    JsonNode json = new ObjectMapper().readTree(out.toString().trim());
+    assertThat(json.get("status").asInt()).isEqualTo(200);
+    assertThat(json.get("bytes").asLong()).isEqualTo(body.length);
+    assertThat(json.get("sha256").asText()).isEqualTo(sha(body));
+    assertThat(json.get("attempts").asInt()).isEqualTo(1);
+    assertThat(json.get("redirects").asInt()).isZero();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  @Test
+  void hashMismatchExitsFiveAndLeavesNothing(OriginServer server, @TempDir Path dir) throws Exception {
+    server.enqueue(MockResponse.builder().body(data(1000)).build());
+    Path file = dir.resolve("x.bin");
+    assertThat(run("get", server.url("/x").toString(), "-o", file.toString(), "--sha256", "00".repeat(32))).isEqualTo(5);
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+    assertThat(err.toString()).contains("SHA-256 mismatch");
+  }
+
+  @Test
+  void httpErrorExitsThree(OriginServer server, @TempDir Path dir) {
+    server.enqueue(MockResponse.builder().status(404).body("nope").build());
+    assertThat(run("get", server.url("/missing").toString(), "-o", dir.resolve("m").toString())).isEqualTo(3);
+    assertThat(dir.resolve("m")).doesNotExist();
+  }
+
+  @Test
+  void networkFailureExitsFour(@TempDir Path dir) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertThat(run("get", "http://127.0.0.1:" + port + "/", "--retries", "0", "-o", dir.resolve("f").toString())).isEqualTo(4);
+    assertThat(err.toString()).contains("connect failed");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("get")).isEqualTo(2);
+    assertThat(run("get", "ftp://x/")).isEqualTo(2);
+    assertThat(run("get", "http://x/", "-H", "no colon")).isEqualTo(2);
+    assertThat(run("get", "http://x/", "--timeout", "soon")).isEqualTo(2);
+    assertThat(run("nonsense")).isEqualTo(2);
+    assertThat(run("get", "http://x/", "--bearer-env", "HAUL_TEST_SURELY_UNSET_VARIABLE")).isEqualTo(2);
+  }
+
+  @Test
+  void helpDocumentsTheExitCodes() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("Exit codes", "integrity mismatch", "usage error");
+  }
+
+  @Test
+  void resumesAfterAResetMidBody(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] body = data(2_000_000);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(StaticContent.create().add("/big", body, "application/octet-stream")
+        .transform((req, resp) -> req.header("Range") == null && n.getAndIncrement() == 0
+            ? resp.toBuilder().fault(Fault.RESET_DURING_BODY, 700_000).build() : resp));
+    Path file = dir.resolve("big");
+    assertThat(run("get", server.url("/big").toString(), "-o", file.toString(), "--sha256", sha(body))).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(body);
+    assertThat(server.requests().get(1).header("Range")).startsWith("bytes=");
+    assertThat(server.requests().get(1).header("If-Range")).startsWith("\"");
+  }
+
+  @Test
+  void bearerKeyGoesOnlyToTheUrlsOrigin(OriginServer api, OriginServer storage) {
+    // The key comes from an environment variable; PATH is always set, so use it as a stand-in key.
+    api.enqueue(MockResponse.builder().status(307).header("Location", storage.url("/f").toString()).build());
+    storage.enqueue(MockResponse.ok("payload"));
+    assertThat(run("get", api.url("/d").toString(), "--bearer-env", "PATH")).isZero();
+    assertThat(api.takeRequest().header("Authorization")).isEqualTo("Bearer " + System.getenv("PATH").trim());
+    assertThat(storage.takeRequest().header("Authorization")).isNull();
+  }
+
+  @Test
+  void getToStdoutWithHeaders(OriginServer server) {
+    server.enqueue(MockResponse.ok("hello"));
+    assertThat(run("get", server.url("/h").toString(), "-H", "X-Trace: 42", "--json")).isZero();
+    assertThat(server.takeRequest().header("X-Trace")).isEqualTo("42");
+    assertThat(err.toString()).contains("\"status\":200");
+  }
+
+  @Test
+  void serveServesAFolderWithRanges(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "0123456789");
+    ServeCommand serve = new ServeCommand();
+    CommandLine cmd = new CommandLine(serve);
+    cmd.setOut(new PrintWriter(out, true));
+    Thread t = new Thread(() -> cmd.execute(dir.toString(), "--port", "0"));
+    t.start();
+    assertThat(serve.started.await(10, TimeUnit.SECONDS)).isTrue();
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(serve.server.url("/a.txt")).header("Range", "bytes=2-4").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(206);
+      assertThat(r.body()).isEqualTo("234");
+      assertThat(out.toString()).contains("serving");
+    } finally {
+      serve.stop();
+      t.join(10_000);
+    }
+  }
+
+  @Test
+  void demoRunsTheWholeJob() {
+    int code = run("demo", "--size-mb", "16");
+    assertThat(code).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("SHA-256 verified", "storage received it: no", "resumes after resets: 1",
+        "status 503 with Retry-After", "redirects followed:   2");
+  }
+}
