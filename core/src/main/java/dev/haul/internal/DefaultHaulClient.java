@@ -127,7 +127,9 @@ public final class DefaultHaulClient implements HaulClient {
 
   @Override
   public <T> Response<T> send(Request request, BodyHandler<T> handler) {
-    CompletableFuture<Response<T>> f = sendAsync(request, handler);
+    // The caller blocks on the future and attaches no callbacks, so it may complete on the I/O
+    // thread: one thread hand-off less than sendAsync.
+    CompletableFuture<Response<T>> f = call(request, handler, false);
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -155,6 +157,11 @@ public final class DefaultHaulClient implements HaulClient {
 
   @Override
   public <T> CompletableFuture<Response<T>> sendAsync(Request request, BodyHandler<T> handler) {
+    return call(request, handler, true);
+  }
+
+  private <T> CompletableFuture<Response<T>> call(Request request, BodyHandler<T> handler,
+      boolean viaExecutor) {
     requireNonNull(request, "request is null");
     requireNonNull(handler, "handler is null");
     if (closed.get()) {
@@ -220,14 +227,12 @@ public final class DefaultHaulClient implements HaulClient {
         }
         listener.callFailed(request, cause, call.elapsed());
       }
+      if (!viaExecutor) {
+        complete(out, resp, cause);
+        return;
+      }
       try {
-        executor.execute(() -> {
-          if (cause == null) {
-            out.complete(resp);
-          } else {
-            out.completeExceptionally(cause);
-          }
-        });
+        executor.execute(() -> complete(out, resp, cause));
       } catch (RuntimeException rejected) {
         // The executor is shut down (client closing): complete here rather than never.
         if (cause == null) {
@@ -245,6 +250,14 @@ public final class DefaultHaulClient implements HaulClient {
       }
     });
     return out;
+  }
+
+  private static <T> void complete(CompletableFuture<Response<T>> out, Response<T> resp, Throwable cause) {
+    if (cause == null) {
+      out.complete(resp);
+    } else {
+      out.completeExceptionally(cause);
+    }
   }
 
   @Override

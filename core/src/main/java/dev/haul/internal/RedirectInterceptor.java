@@ -45,9 +45,7 @@ public final class RedirectInterceptor implements Interceptor {
       return chain.proceed(chain.request());
     }
     CompletableFuture<RawResponse> out = new CompletableFuture<>();
-    Set<String> visited = new HashSet<>();
-    visited.add(key(chain.request()));
-    hop(chain, chain.request(), new ArrayList<>(), visited, out);
+    hop(chain, chain.request(), new ArrayList<>(0), null, out);
     return out;
   }
 
@@ -82,14 +80,20 @@ public final class RedirectInterceptor implements Interceptor {
       }
       response.body().close();
       Redirect r = new Redirect(response.status(), request.uri(), next.uri());
-      if (!visited.add(key(next))) {
+      Set<String> seen = visited;
+      if (seen == null) {
+        // Most calls never redirect: the loop detector is made on the first hop only.
+        seen = new HashSet<>();
+        seen.add(key(chain.request()));
+      }
+      if (!seen.add(key(next))) {
         out.completeExceptionally(new RedirectException("redirect loop: " + r, next.uri(),
             SendState.RESPONSE_STARTED, null));
         return;
       }
       chainSoFar.add(r);
       chain.listener().redirect(request, r);
-      hop(chain, next, chainSoFar, visited, out);
+      hop(chain, next, chainSoFar, seen, out);
     });
   }
 

@@ -31,7 +31,8 @@ public final class TransportInterceptor implements Interceptor {
   public CompletableFuture<RawResponse> intercept(Chain chain) {
     CallState call = ((RealChain) chain).call();
     Request request = chain.request();
-    Timeouts timeouts = config.timeouts().withOverrides(request.timeoutOverrides());
+    Timeouts timeouts = request.timeoutOverrides().isEmpty() ? config.timeouts()
+        : config.timeouts().withOverrides(request.timeoutOverrides());
     if (call.timeLeft().isPresent()) {
       Duration left = call.timeLeft().get();
       timeouts = timeouts.cappedAt(left);

@@ -62,8 +62,10 @@ public final class HttpExchange {
   private boolean transparentDecoding;
   private long lastWriteProgress;
   private long lastActivity;
-  private ScheduledFuture<?> writeTimer;
-  private ScheduledFuture<?> readTimer;
+  private long requestWrittenAt;
+  // One timer per exchange checks whichever timeout applies to the current phase.
+  private ScheduledFuture<?> timer;
+  private long timerDue;
 
   HttpExchange(Exchange exchange, PooledConnection conn, boolean reused, TransportContext context,
       CompletableFuture<RawResponse> result, Throwable openedAt) {
@@ -116,7 +118,7 @@ public final class HttpExchange {
     RequestBody requestBody = request.body().orElse(null);
     HttpRequest head1 = nettyRequest(requestBody);
     lastWriteProgress = System.nanoTime();
-    armWriteTimer(timeout(Timeouts.Kind.WRITE));
+    armTimer(lastWriteProgress + timeout(Timeouts.Kind.WRITE).toNanos());
     ctx.writeAndFlush(head1).addListener(f -> {
       if (!f.isSuccess()) {
         onFailure(f.cause());
@@ -198,14 +200,9 @@ public final class HttpExchange {
       return;
     }
     requestWritten = true;
-    cancel(writeTimer);
+    requestWrittenAt = System.nanoTime();
     if (!headReceived) {
-      Duration d = timeout(Timeouts.Kind.RESPONSE_HEADERS);
-      readTimer = ctx.executor().schedule(() -> {
-        if (!done && !headReceived) {
-          fail(new ResponseHeadersTimeoutException(request.uri(), sendState(), d, null));
-        }
-      }, d.toNanos(), TimeUnit.NANOSECONDS);
+      armTimer(requestWrittenAt + timeout(Timeouts.Kind.RESPONSE_HEADERS).toNanos());
     }
   }
 
@@ -213,18 +210,54 @@ public final class HttpExchange {
     fail(new HaulException(message, request.uri(), headWritten ? SendState.SENT_NO_RESPONSE : SendState.NOT_SENT, null));
   }
 
-  private void armWriteTimer(Duration d) {
-    writeTimer = ctx.executor().schedule(() -> {
-      if (done || requestWritten) {
-        return;
-      }
-      long idle = System.nanoTime() - lastWriteProgress;
+  /** Makes sure the timer fires no later than {@code due}. */
+  private void armTimer(long due) {
+    if (timer != null && timerDue - due <= 0) {
+      return;
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    timerDue = due;
+    timer = ctx.executor().schedule(this::onTimer, Math.max(1, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (done) {
+      return;
+    }
+    long now = System.nanoTime();
+    long next = Long.MAX_VALUE;
+    if (!requestWritten) {
+      Duration d = timeout(Timeouts.Kind.WRITE);
+      long idle = now - lastWriteProgress;
       if (idle >= d.toNanos()) {
         fail(new WriteTimeoutException(request.uri(), headWritten ? SendState.SENT_NO_RESPONSE : SendState.NOT_SENT, d, null));
-      } else {
-        armWriteTimer(d.minusNanos(idle));
+        return;
       }
-    }, d.toNanos(), TimeUnit.NANOSECONDS);
+      next = Math.min(next, d.toNanos() - idle);
+    }
+    if (!headReceived) {
+      if (requestWritten) {
+        Duration d = timeout(Timeouts.Kind.RESPONSE_HEADERS);
+        long waited = now - requestWrittenAt;
+        if (waited >= d.toNanos()) {
+          fail(new ResponseHeadersTimeoutException(request.uri(), sendState(), d, null));
+          return;
+        }
+        next = Math.min(next, d.toNanos() - waited);
+      }
+    } else {
+      Duration d = timeout(Timeouts.Kind.READ_IDLE);
+      long idle = now - lastActivity;
+      if (readPending && idle >= d.toNanos()) {
+        fail(new ReadIdleTimeoutException(request.uri(), SendState.RESPONSE_STARTED, d, null));
+        return;
+      }
+      next = Math.min(next, readPending ? d.toNanos() - idle : d.toNanos());
+    }
+    armTimer(now + next);
   }
 
   /** Asks the socket for more bytes, unless a read is already pending. */
@@ -292,8 +325,6 @@ public final class HttpExchange {
       return;
     }
     headReceived = true;
-    cancel(readTimer);
-    readTimer = null;
     if (!HttpUtil.isKeepAlive(r)) {
       conn.doNotReuse("connection-close");
     }
@@ -310,7 +341,7 @@ public final class HttpExchange {
         .protocol(protocol)
         .body(facade)
         .build();
-    armIdleTimer();
+    armTimer(System.nanoTime() + timeout(Timeouts.Kind.READ_IDLE).toNanos());
     CompletableFuture<RawResponse> f = result;
     result = null; // the response must not stay reachable from the connection (leak detection)
     if (!f.complete(raw)) {
@@ -391,24 +422,6 @@ public final class HttpExchange {
         }
       }
     }
-  }
-
-  private void armIdleTimer() {
-    Duration d = timeout(Timeouts.Kind.READ_IDLE);
-    long delay = d.toNanos();
-    if (readPending) {
-      delay = Math.max(1, d.toNanos() - (System.nanoTime() - lastActivity));
-    }
-    readTimer = ctx.executor().schedule(() -> {
-      if (done) {
-        return;
-      }
-      if (readPending && System.nanoTime() - lastActivity >= d.toNanos()) {
-        fail(new ReadIdleTimeoutException(request.uri(), SendState.RESPONSE_STARTED, d, null));
-      } else {
-        armIdleTimer();
-      }
-    }, delay, TimeUnit.NANOSECONDS);
   }
 
   /** The body was read to its end: the connection goes back to the pool if it may. */
@@ -493,13 +506,9 @@ public final class HttpExchange {
   }
 
   private void cancelTimers() {
-    cancel(writeTimer);
-    cancel(readTimer);
-  }
-
-  private static void cancel(ScheduledFuture<?> f) {
-    if (f != null) {
-      f.cancel(false);
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
     }
   }
 }
