@@ -37,18 +37,22 @@ public final class Request {
   private final Map<String, String> tags;
   private final boolean safeToRetry;
   private final Set<String> sensitiveHeaders;
+  private final Origin origin;
 
   private Request(Builder b) {
     this.method = b.method;
     this.uri = b.uri;
+    this.origin = b.origin != null ? b.origin : Origin.of(b.uri);
     this.headers = b.headers.build();
     this.body = b.body;
-    this.timeouts = Collections.unmodifiableMap(new EnumMap<>(b.timeouts));
+    // The option maps are copied only when the builder changed them (requests are rebuilt often).
+    this.timeouts = b.timeouts == null ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(b.timeouts));
     this.callTimeout = b.callTimeout;
     this.retryPolicy = b.retryPolicy;
-    this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
+    this.tags = b.tags == null ? b.sharedTags : Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
     this.safeToRetry = b.safeToRetry;
-    this.sensitiveHeaders = Collections.unmodifiableSet(new LinkedHashSet<>(b.sensitiveHeaders));
+    this.sensitiveHeaders = b.sensitiveHeaders == null ? b.sharedSensitive
+        : Collections.unmodifiableSet(new LinkedHashSet<>(b.sensitiveHeaders));
   }
 
   /** A builder for a GET of this URI. */
@@ -81,7 +85,7 @@ public final class Request {
 
   /** The origin (scheme, host, port) this request goes to. */
   public Origin origin() {
-    return Origin.of(uri);
+    return origin;
   }
 
   public Headers headers() {
@@ -156,33 +160,41 @@ public final class Request {
   public static final class Builder {
     private String method = "GET";
     private URI uri;
+    private Origin origin;
     private Headers.Builder headers = Headers.builder();
     private RequestBody body;
-    private final EnumMap<Timeouts.Kind, Duration> timeouts = new EnumMap<>(Timeouts.Kind.class);
+    // Null until changed: a rebuilt request shares its source's immutable option maps.
+    private EnumMap<Timeouts.Kind, Duration> timeouts;
     private Duration callTimeout;
     private RetryPolicy retryPolicy;
-    private final Map<String, String> tags = new LinkedHashMap<>();
+    private Map<String, String> tags;
+    private Map<String, String> sharedTags = Map.of();
     private boolean safeToRetry;
-    private final Set<String> sensitiveHeaders = new LinkedHashSet<>();
+    private Set<String> sensitiveHeaders;
+    private Set<String> sharedSensitive = Set.of();
 
     private Builder() {}
 
     private Builder(Request r) {
       this.method = r.method;
       this.uri = r.uri;
+      this.origin = r.origin;
       this.headers = r.headers.toBuilder();
       this.body = r.body;
-      this.timeouts.putAll(r.timeouts);
+      if (!r.timeouts.isEmpty()) {
+        this.timeouts = new EnumMap<>(r.timeouts);
+      }
       this.callTimeout = r.callTimeout;
       this.retryPolicy = r.retryPolicy;
-      this.tags.putAll(r.tags);
+      this.sharedTags = r.tags;
       this.safeToRetry = r.safeToRetry;
-      this.sensitiveHeaders.addAll(r.sensitiveHeaders);
+      this.sharedSensitive = r.sensitiveHeaders;
     }
 
     /** An absolute http or https URI without ambiguous authority. */
     public Builder uri(URI uri) {
       this.uri = checkUri(requireNonNull(uri, "uri is null"));
+      this.origin = null;
       return this;
     }
 
@@ -265,6 +277,9 @@ public final class Request {
 
     /** Overrides one timeout for this request. */
     public Builder timeout(Timeouts.Kind kind, Duration duration) {
+      if (timeouts == null) {
+        timeouts = new EnumMap<>(Timeouts.Kind.class);
+      }
       timeouts.put(kind, Timeouts.positive(kind, duration));
       return this;
     }
@@ -288,6 +303,9 @@ public final class Request {
 
     /** A tag for metrics and events. */
     public Builder tag(String key, String value) {
+      if (tags == null) {
+        tags = new LinkedHashMap<>(sharedTags);
+      }
       tags.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
       return this;
     }
@@ -301,6 +319,9 @@ public final class Request {
     /** Marks a header as carrying a secret: redacted in output, dropped across origins. */
     public Builder sensitiveHeader(String name) {
       Headers.checkName(name);
+      if (sensitiveHeaders == null) {
+        sensitiveHeaders = new LinkedHashSet<>(sharedSensitive);
+      }
       sensitiveHeaders.add(name.toLowerCase(Locale.ROOT));
       return this;
     }
