@@ -250,8 +250,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public void retryScheduled(Request request, int attempt, Duration delay, String reason) {
-      retries.add(request + " attempt " + attempt + ": " + reason + ", waited "
-          + dev.haul.internal.Durations.format(delay));
+      retries.add(request + " attempt " + attempt + ": " + reason + ", waited " + delay.toMillis() + " ms");
     }
 
     @Override

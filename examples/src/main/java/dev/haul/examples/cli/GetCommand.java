@@ -8,7 +8,6 @@ import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
 import dev.haul.Request;
 import dev.haul.Response;
-import dev.haul.internal.Durations;
 import dev.haul.transport.netty.NettyTransport;
 import dev.haul.transport.netty.NettyTransportConfig;
 import java.io.InputStream;
@@ -108,10 +107,9 @@ final class GetCommand implements Callable<Integer> {
 
   private Duration parseDuration(String text) {
     try {
-      Duration d = Durations.parse(text);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException();
-      }
+      // The configuration's own parser: 30s, 10m, 500ms or ISO-8601.
+      Duration d = HaulConfig.from(dev.haul.ConfigSource.fromMap(Map.of("haul.timeout.call", text)))
+          .callTimeout().orElseThrow();
       return d;
     } catch (RuntimeException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),

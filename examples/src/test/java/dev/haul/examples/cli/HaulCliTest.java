@@ -171,6 +171,6 @@ class HaulCliTest {
     int code = run("demo", "--size-mb", "16");
     assertThat(code).as(out + "\n" + err).isZero();
     assertThat(out.toString()).contains("SHA-256 verified", "storage received it: no", "resumes after resets: 1",
-        "status 503 with Retry-After", "redirects followed:   2");
+        "status 503 with Retry-After, waited 1000 ms", "redirects followed:   2");
   }
 }

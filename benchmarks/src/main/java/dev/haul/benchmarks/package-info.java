@@ -1,0 +1,4 @@
+/**
+ * The side-by-side comparison harness and JMH benchmarks. Never deployed.
+ */
+package dev.haul.benchmarks;

@@ -1,0 +1,4 @@
+/**
+ * Runnable examples of the public API: quick start, Guice wiring, retry and redirect configuration.
+ */
+package dev.haul.examples;
