@@ -24,6 +24,9 @@ final class ResponseStream {
 
   private enum Mode { NONE, SUBSCRIBER, FILE, DRAIN }
 
+  /** In file mode, keep reading while a write runs until this much is queued (overlaps disk and network). */
+  private static final long FILE_HIGH_WATER = 1 << 20;
+
   /** A body closed early is read to its end (and its connection reused) if this little is left. */
   private static final long DRAIN_LIMIT = 64 * 1024;
 
@@ -61,12 +64,18 @@ final class ResponseStream {
 
   /** Whether the consumer is waiting for bytes the socket has not delivered yet. */
   boolean wantsData() {
-    if (terminated || last || !queue.isEmpty()) {
+    if (terminated || last) {
+      return false;
+    }
+    if (mode == Mode.FILE) {
+      return queuedBytes() < FILE_HIGH_WATER;
+    }
+    if (!queue.isEmpty()) {
       return false;
     }
     return switch (mode) {
       case SUBSCRIBER -> demand > 0;
-      case FILE -> !writeInFlight;
+      case FILE -> queuedBytes() < FILE_HIGH_WATER;
       case DRAIN -> true;
       default -> false;
     };
@@ -287,7 +296,13 @@ final class ResponseStream {
   }
 
   private void drainToFile() {
-    if (terminated || writeInFlight) {
+    if (terminated) {
+      return;
+    }
+    if (writeInFlight) {
+      if (queuedBytes() < FILE_HIGH_WATER && !last) {
+        exchange.requestRead(); // read on while the disk write runs
+      }
       return;
     }
     if (!queue.isEmpty()) {
@@ -313,6 +328,9 @@ final class ResponseStream {
         Throwable err = failure;
         ctx.executor().execute(() -> afterWrite(bufs, wrote, err));
       });
+      if (!last) {
+        exchange.requestRead();
+      }
       return;
     }
     if (last) {
@@ -346,6 +364,14 @@ final class ResponseStream {
       return;
     }
     drain();
+  }
+
+  private long queuedBytes() {
+    long n = 0;
+    for (ByteBuf b : queue) {
+      n += b.readableBytes();
+    }
+    return n;
   }
 
   private void releaseQueue() {
