@@ -383,10 +383,7 @@ public final class HaulConfig {
 
     /** Redirects followed at most; 0 returns redirect responses as they are. */
     public Builder redirectMaxHops(int n) {
-      if (n < 0 || n > 100) {
-        throw Settings.outOfRange("haul.redirect.max-hops", n, "0..100");
-      }
-      this.redirectMaxHops = n;
+      this.redirectMaxHops = Settings.range("haul.redirect.max-hops", n, 0, 100);
       return this;
     }
 
@@ -428,9 +425,9 @@ public final class HaulConfig {
       }
       this.circuitFailureRate = failureRate;
       this.circuitMinimumCalls = minimumCalls;
-      this.circuitWindow = positive("haul.circuit.window", window);
+      this.circuitWindow = Settings.positive("haul.circuit.window", window);
       this.circuitConsecutiveFailures = consecutiveFailures;
-      this.circuitOpenDuration = positive("haul.circuit.open-duration", openDuration);
+      this.circuitOpenDuration = Settings.positive("haul.circuit.open-duration", openDuration);
       return this;
     }
 
@@ -442,14 +439,6 @@ public final class HaulConfig {
             + " (expected: no control characters)");
       }
       return token;
-    }
-
-    private static Duration positive(String key, Duration d) {
-      requireNonNull(d, () -> key + " is null");
-      if (d.isNegative() || d.isZero()) {
-        throw Settings.outOfRange(key, Durations.format(d), "> 0");
-      }
-      return d;
     }
 
     public Builder timeout(Timeouts.Kind kind, Duration d) {
@@ -471,20 +460,17 @@ public final class HaulConfig {
 
     /** The deadline of a whole call; zero means none. */
     public Builder callTimeout(Duration d) {
-      this.callTimeout = nonNegative("haul.timeout.call", d);
+      this.callTimeout = Settings.nonNegative("haul.timeout.call", d);
       return this;
     }
 
     public Builder retryMaxRetries(int n) {
-      if (n < 0 || n > 100) {
-        throw Settings.outOfRange("haul.retry.max-retries", n, "0..100");
-      }
-      this.retryMaxRetries = n;
+      this.retryMaxRetries = Settings.range("haul.retry.max-retries", n, 0, 100);
       return this;
     }
 
     public Builder retryBaseDelay(Duration d) {
-      this.retryBaseDelay = nonNegative("haul.retry.base-delay", d);
+      this.retryBaseDelay = Settings.nonNegative("haul.retry.base-delay", d);
       return this;
     }
 
@@ -497,12 +483,12 @@ public final class HaulConfig {
     }
 
     public Builder retryMaxDelay(Duration d) {
-      this.retryMaxDelay = nonNegative("haul.retry.max-delay", d);
+      this.retryMaxDelay = Settings.nonNegative("haul.retry.max-delay", d);
       return this;
     }
 
     public Builder retryMaxRetryAfter(Duration d) {
-      this.retryMaxRetryAfter = nonNegative("haul.retry.max-retry-after", d);
+      this.retryMaxRetryAfter = Settings.nonNegative("haul.retry.max-retry-after", d);
       return this;
     }
 
@@ -525,14 +511,6 @@ public final class HaulConfig {
             ">= haul.retry.base-delay, " + Durations.format(retryBaseDelay));
       }
       return new HaulConfig(this);
-    }
-
-    private static Duration nonNegative(String key, Duration d) {
-      requireNonNull(d, () -> key + " is null");
-      if (d.isNegative()) {
-        throw Settings.outOfRange(key, Durations.format(d), ">= 0");
-      }
-      return d;
     }
   }
 }

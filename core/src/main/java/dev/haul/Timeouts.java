@@ -86,12 +86,7 @@ public final class Timeouts {
   }
 
   static Duration positive(Kind kind, Duration d) {
-    requireNonNull(d, () -> kind.key() + " is null");
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(kind.key() + ": " + dev.haul.internal.Durations.format(d)
-          + " (expected: > 0)");
-    }
-    return d;
+    return dev.haul.internal.Settings.positive(kind.key(), d);
   }
 
   @Override

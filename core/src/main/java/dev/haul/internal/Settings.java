@@ -65,6 +65,32 @@ public final class Settings {
     setter.accept(value);
   }
 
+  /** {@code d} when it is above zero; otherwise {@code key: d (expected: > 0)}. */
+  public static Duration positive(String key, Duration d) {
+    java.util.Objects.requireNonNull(d, () -> key + " is null");
+    if (d.isNegative() || d.isZero()) {
+      throw outOfRange(key, Durations.format(d), "> 0");
+    }
+    return d;
+  }
+
+  /** {@code d} when it is zero or more; otherwise {@code key: d (expected: >= 0)}. */
+  public static Duration nonNegative(String key, Duration d) {
+    java.util.Objects.requireNonNull(d, () -> key + " is null");
+    if (d.isNegative()) {
+      throw outOfRange(key, Durations.format(d), ">= 0");
+    }
+    return d;
+  }
+
+  /** {@code n} when it is within {@code [min, max]}; otherwise {@code key: n (expected: min..max)}. */
+  public static int range(String key, int n, int min, int max) {
+    if (n < min || n > max) {
+      throw outOfRange(key, n, min + ".." + max);
+    }
+    return n;
+  }
+
   /** {@code key: shown (expected: ...)} for a value outside its range. */
   public static IllegalArgumentException outOfRange(String key, Object shown, String expected) {
     return new IllegalArgumentException(key + ": " + shown + " (expected: " + expected + ")");

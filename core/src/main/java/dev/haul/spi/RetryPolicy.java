@@ -7,6 +7,7 @@ import dev.haul.HaulException;
 import dev.haul.Request;
 import dev.haul.internal.DefaultRetryPolicy;
 import dev.haul.internal.Durations;
+import dev.haul.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -168,15 +169,12 @@ public interface RetryPolicy {
     private Builder() {}
 
     public Builder maxRetries(int n) {
-      if (n < 0 || n > 100) {
-        throw new IllegalArgumentException("haul.retry.max-retries: " + n + " (expected: 0..100)");
-      }
-      this.maxRetries = n;
+      this.maxRetries = Settings.range("haul.retry.max-retries", n, 0, 100);
       return this;
     }
 
     public Builder baseDelay(Duration d) {
-      this.baseDelay = nonNegative("haul.retry.base-delay", d);
+      this.baseDelay = Settings.nonNegative("haul.retry.base-delay", d);
       return this;
     }
 
@@ -189,12 +187,12 @@ public interface RetryPolicy {
     }
 
     public Builder maxDelay(Duration d) {
-      this.maxDelay = nonNegative("haul.retry.max-delay", d);
+      this.maxDelay = Settings.nonNegative("haul.retry.max-delay", d);
       return this;
     }
 
     public Builder maxRetryAfter(Duration d) {
-      this.maxRetryAfter = nonNegative("haul.retry.max-retry-after", d);
+      this.maxRetryAfter = Settings.nonNegative("haul.retry.max-retry-after", d);
       return this;
     }
 
@@ -254,14 +252,6 @@ public interface RetryPolicy {
       return new DefaultRetryPolicy(maxRetries, baseDelay, multiplier, maxDelay, maxRetryAfter,
           retryStatuses, random, clock,
           budget ? new dev.haul.internal.RetryBudget(budgetRatio, budgetMinPerSecond, ticker) : null);
-    }
-
-    private static Duration nonNegative(String key, Duration d) {
-      requireNonNull(d, () -> key + " is null");
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(key + ": " + Durations.format(d) + " (expected: >= 0)");
-      }
-      return d;
     }
   }
 }

@@ -310,17 +310,17 @@ public final class NettyTransportConfig {
     }
 
     public Builder maxPerHost(int n) {
-      this.maxPerHost = range("haul.pool.max-per-host", n, 1, 10_000);
+      this.maxPerHost = Settings.range("haul.pool.max-per-host", n, 1, 10_000);
       return this;
     }
 
     public Builder maxTotal(int n) {
-      this.maxTotal = range("haul.pool.max-total", n, 1, 100_000);
+      this.maxTotal = Settings.range("haul.pool.max-total", n, 1, 100_000);
       return this;
     }
 
     public Builder maxPendingPerHost(int n) {
-      this.maxPendingPerHost = range("haul.pool.max-pending-per-host", n, 0, 1_000_000);
+      this.maxPendingPerHost = Settings.range("haul.pool.max-pending-per-host", n, 0, 1_000_000);
       return this;
     }
 
@@ -335,22 +335,18 @@ public final class NettyTransportConfig {
     }
 
     public Builder idleTimeout(Duration d) {
-      this.idleTimeout = positive("haul.pool.idle-timeout", d);
+      this.idleTimeout = Settings.positive("haul.pool.idle-timeout", d);
       return this;
     }
 
     /** Zero means unlimited. */
     public Builder maxLifetime(Duration d) {
-      requireNonNull(d, "haul.pool.max-lifetime is null");
-      if (d.isNegative()) {
-        throw Settings.outOfRange("haul.pool.max-lifetime", Durations.format(d), ">= 0");
-      }
-      this.maxLifetime = d;
+      this.maxLifetime = Settings.nonNegative("haul.pool.max-lifetime", d);
       return this;
     }
 
     public Builder evictionInterval(Duration d) {
-      this.evictionInterval = positive("haul.pool.eviction-interval", d);
+      this.evictionInterval = Settings.positive("haul.pool.eviction-interval", d);
       return this;
     }
 
@@ -360,22 +356,22 @@ public final class NettyTransportConfig {
     }
 
     public Builder ioThreads(int n) {
-      this.ioThreads = range("haul.transport.io-threads", n, 0, 256);
+      this.ioThreads = Settings.range("haul.transport.io-threads", n, 0, 256);
       return this;
     }
 
     public Builder maxStatusLineLength(int n) {
-      this.maxStatusLineLength = range("haul.transport.max-status-line-length", n, 64, 1 << 20);
+      this.maxStatusLineLength = Settings.range("haul.transport.max-status-line-length", n, 64, 1 << 20);
       return this;
     }
 
     public Builder maxHeaderSize(int n) {
-      this.maxHeaderSize = range("haul.transport.max-header-size", n, 1024, 16 << 20);
+      this.maxHeaderSize = Settings.range("haul.transport.max-header-size", n, 1024, 16 << 20);
       return this;
     }
 
     public Builder maxHeaderCount(int n) {
-      this.maxHeaderCount = range("haul.transport.max-header-count", n, 1, 100_000);
+      this.maxHeaderCount = Settings.range("haul.transport.max-header-count", n, 1, 100_000);
       return this;
     }
 
@@ -388,7 +384,7 @@ public final class NettyTransportConfig {
     }
 
     public Builder maxCompressionRatio(int n) {
-      this.maxCompressionRatio = range("haul.transport.max-compression-ratio", n, 1, 100_000);
+      this.maxCompressionRatio = Settings.range("haul.transport.max-compression-ratio", n, 1, 100_000);
       return this;
     }
 
@@ -425,26 +421,11 @@ public final class NettyTransportConfig {
       return new NettyTransportConfig(this);
     }
 
-    private static int range(String key, int n, int min, int max) {
-      if (n < min || n > max) {
-        throw Settings.outOfRange(key, n, min + ".." + max);
-      }
-      return n;
-    }
-
     private static int toInt(String key, long n) {
       if (n > Integer.MAX_VALUE || n < 0) {
         throw Settings.outOfRange(key, n, "a size below 2GiB");
       }
       return (int) n;
-    }
-
-    private static Duration positive(String key, Duration d) {
-      requireNonNull(d, () -> key + " is null");
-      if (d.isNegative() || d.isZero()) {
-        throw Settings.outOfRange(key, Durations.format(d), "> 0");
-      }
-      return d;
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String v) {
