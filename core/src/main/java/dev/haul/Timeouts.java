@@ -1,7 +1,5 @@
 package dev.haul;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
