@@ -153,8 +153,9 @@ public final class HttpExchange {
         ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, Unpooled.EMPTY_BUFFER)
         : new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target);
     HttpHeaders h = r.headers();
-    for (Map.Entry<String, String> e : request.headers()) {
-      h.add(e.getKey(), e.getValue());
+    dev.haul.Headers headers = request.headers();
+    for (int i = 0; i < headers.size(); i++) {
+      h.add(headers.name(i), headers.value(i));
     }
     if (!h.contains("Host")) {
       h.set("Host", request.origin().hostHeader());
