@@ -142,8 +142,8 @@ public final class BodyHandlers {
    */
   public static BodyHandler<InputStream> ofInputStream() {
     return (info, body) -> {
-      BodyInputStream in = new BodyInputStream();
-      body.subscribe(in);
+      BodyInputStream in = new BodyInputStream(info.request().uri());
+      body.subscribe(in.subscriber());
       return CompletableFuture.completedFuture(in);
     };
   }

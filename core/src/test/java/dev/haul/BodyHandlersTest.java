@@ -96,6 +96,24 @@ class BodyHandlersTest {
   }
 
   @Test
+  void droppedInputStreamIsCancelledWhenCollected() throws Exception {
+    ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[100_000], 100);
+    openAndDrop(body);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!body.isClosed() && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(body.isClosed()).as("the abandoned stream's subscription was cancelled").isTrue();
+  }
+
+  private static void openAndDrop(ByteArrayResponseBody body) throws Exception {
+    InputStream in = handle(BodyHandlers.ofInputStream(), Headers.empty(), body);
+    assertThat(in.read()).isZero();
+    // dropped without close()
+  }
+
+  @Test
   void subscriberControlsDemand() throws Exception {
     ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[40], 10);
     List<Integer> sizes = new ArrayList<>();

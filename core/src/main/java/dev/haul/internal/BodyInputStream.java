@@ -1,63 +1,51 @@
 package dev.haul.internal;
 
 import dev.haul.HaulException;
+import dev.haul.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.ref.Cleaner;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A blocking {@link InputStream} over a body subscription. It asks for one buffer list at a time
  * and at most one more while the reader works on the current one, so the memory it holds is two
  * reads' worth whatever the speed of the reader. Closing it cancels the subscription.
+ *
+ * <p>The subscriber handed to the body ({@link #subscriber()}) does not refer back to the stream,
+ * so a stream dropped without {@code close()} becomes unreachable: it is then reported and its
+ * subscription cancelled, which releases the connection.
  */
-public final class BodyInputStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
+public final class BodyInputStream extends InputStream {
 
+  private static final Logger LOG = LoggerFactory.getLogger(BodyInputStream.class);
+  private static final Cleaner CLEANER = Cleaner.create();
   private static final Object COMPLETE = new Object();
 
-  // One list in flight, one being prefetched, one terminal signal.
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(3);
-  private volatile Flow.Subscription subscription;
+  private final Feed feed;
+  private final Cleaner.Cleanable cleanable;
   private Iterator<ByteBuffer> current;
   private ByteBuffer buffer;
   private boolean finished;
-  private volatile boolean closed;
+  private boolean closed;
 
-  @Override
-  public void onSubscribe(Flow.Subscription s) {
-    this.subscription = s;
-    if (closed) {
-      s.cancel();
-    } else {
-      s.request(1);
-    }
+  public BodyInputStream(URI uri) {
+    this.feed = new Feed();
+    this.cleanable = CLEANER.register(this, new Abandoned(feed, uri));
   }
 
-  @Override
-  public void onNext(List<ByteBuffer> item) {
-    if (!queue.offer(item)) {
-      subscription.cancel();
-      queue.clear();
-      queue.offer(new IllegalStateException("publisher ignored demand"));
-    }
-  }
-
-  @Override
-  public void onError(Throwable t) {
-    if (!queue.offer(t)) {
-      queue.clear();
-      queue.offer(t);
-    }
-  }
-
-  @Override
-  public void onComplete() {
-    queue.offer(COMPLETE);
+  /** What to subscribe to the body. */
+  public Flow.Subscriber<List<ByteBuffer>> subscriber() {
+    return feed;
   }
 
   @Override
@@ -100,7 +88,7 @@ public final class BodyInputStream extends InputStream implements Flow.Subscribe
       }
       Object item;
       try {
-        item = queue.take();
+        item = feed.queue.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
@@ -108,17 +96,19 @@ public final class BodyInputStream extends InputStream implements Flow.Subscribe
       }
       if (item == COMPLETE) {
         finished = true;
+        feed.done = true;
         return false;
       }
       if (item instanceof Throwable t) {
         finished = true;
+        feed.done = true;
         throw t instanceof HaulException h ? new IOException(h.getMessage(), h)
             : new IOException("response body failed: " + t.getMessage(), t);
       }
       @SuppressWarnings("unchecked")
       List<ByteBuffer> list = (List<ByteBuffer>) item;
       current = list.iterator();
-      subscription.request(1);
+      feed.subscription.request(1);
     }
     return true;
   }
@@ -129,10 +119,77 @@ public final class BodyInputStream extends InputStream implements Flow.Subscribe
       return;
     }
     closed = true;
-    Flow.Subscription s = subscription;
-    if (s != null && !finished) {
-      s.cancel();
+    feed.close(!finished);
+    cleanable.clean();
+  }
+
+  /** The subscriber side: a bounded queue between the body and the reading thread. */
+  private static final class Feed implements Flow.Subscriber<List<ByteBuffer>> {
+    // One list in flight, one being prefetched, one terminal signal.
+    final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(3);
+    volatile Flow.Subscription subscription;
+    volatile boolean closed;
+    volatile boolean done;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      this.subscription = s;
+      if (closed) {
+        s.cancel();
+      } else {
+        s.request(1);
+      }
     }
-    queue.clear();
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      if (!queue.offer(item)) {
+        subscription.cancel();
+        queue.clear();
+        queue.offer(new IllegalStateException("publisher ignored demand"));
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done = true;
+      if (!queue.offer(t)) {
+        queue.clear();
+        queue.offer(t);
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      done = true;
+      queue.offer(COMPLETE);
+    }
+
+    void close(boolean cancel) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Flow.Subscription s = subscription;
+      if (s != null && cancel) {
+        s.cancel();
+      }
+      queue.clear();
+    }
+  }
+
+  /** Runs when a stream was dropped: reports it unless it was read to the end, and cancels. */
+  private record Abandoned(Feed feed, URI uri) implements Runnable {
+    @Override
+    public void run() {
+      if (feed.closed) {
+        return;
+      }
+      if (!feed.done) {
+        LOG.warn("an InputStream over the response body of {} was dropped without close(); "
+            + "its connection is released now", Redaction.uri(uri));
+      }
+      feed.close(!feed.done);
+    }
   }
 }

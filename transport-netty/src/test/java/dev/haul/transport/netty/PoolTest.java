@@ -280,6 +280,24 @@ class PoolTest {
   }
 
   @Test
+  void droppedInputStreamReleasesItsConnection() throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.builder());
+    HaulClient c = client(t);
+    server.enqueue(MockResponse.builder().body(new byte[4 << 20]).build());
+    dropAStream(c);
+    await(() -> {
+      System.gc();
+      return stats(t).leased() == 0;
+    }, "the dropped stream's connection to be released");
+  }
+
+  private void dropAStream(HaulClient c) throws Exception {
+    Response<java.io.InputStream> r = c.send(Request.get(server.url("/s").toString()), BodyHandlers.ofInputStream());
+    assertThat(r.body().read()).isGreaterThanOrEqualTo(0);
+    // the stream goes out of scope unclosed
+  }
+
+  @Test
   void poolAndConnectionEventsReachTheListener() {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     EventListener l = new EventListener() {
