@@ -114,6 +114,7 @@ class CircuitAndBudgetTest {
       }
       assertThat(transport.exchanges().size()).isLessThanOrEqualTo(5 + 3);
       assertThat(events).anyMatch(e -> e.contains("retry budget exhausted"));
+      assertThat(((dev.haul.internal.DefaultRetryPolicy) policy).budget().exhaustedCount()).isPositive();
       assertThat(attempts).isEqualTo(transport.exchanges().size());
     }
   }
