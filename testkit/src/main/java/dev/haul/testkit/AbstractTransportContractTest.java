@@ -395,7 +395,7 @@ public abstract class AbstractTransportContractTest {
   @Test
   void slowDripIsNotAnIdleTimeout() {
     HaulClient quick = Haul.newBuilder().transport(transport).retryPolicy(RetryPolicy.none())
-        .config(config().toBuilder().readIdleTimeout(Duration.ofMillis(400)).build()).build();
+        .config(config().toBuilder().readIdleTimeout(Duration.ofSeconds(1)).build()).build();
     server.enqueue(MockResponse.builder().body("0123456789").throttle(1, Duration.ofMillis(100)).build());
     assertEquals("0123456789", quick.send(Request.newBuilder(server.url("/drip")).build(), BodyHandlers.ofString()).body());
   }
