@@ -370,14 +370,8 @@ public final class HaulConfig {
 
     /** Retries at most {@code ratio} of recent requests plus {@code minPerSecond} per second, per origin. */
     public Builder retryBudget(double ratio, double minPerSecond) {
-      if (!(ratio >= 0 && ratio <= 10)) {
-        throw Settings.outOfRange("haul.retry.budget-ratio", ratio, "0.0..10.0");
-      }
-      if (!(minPerSecond >= 0 && minPerSecond <= 10_000)) {
-        throw Settings.outOfRange("haul.retry.budget-min-per-second", minPerSecond, "0.0..10000.0");
-      }
-      this.retryBudgetRatio = ratio;
-      this.retryBudgetMinPerSecond = minPerSecond;
+      this.retryBudgetRatio = Settings.range("haul.retry.budget-ratio", ratio, 0.0, 10.0);
+      this.retryBudgetMinPerSecond = Settings.range("haul.retry.budget-min-per-second", minPerSecond, 0.0, 10_000.0);
       return this;
     }
 
@@ -414,17 +408,9 @@ public final class HaulConfig {
     /** The circuit breaker's thresholds. */
     public Builder circuit(double failureRate, int minimumCalls, Duration window, int consecutiveFailures,
         Duration openDuration) {
-      if (!(failureRate >= 0.01 && failureRate <= 1.0)) {
-        throw Settings.outOfRange("haul.circuit.failure-rate", failureRate, "0.01..1.0");
-      }
-      if (minimumCalls < 1 || minimumCalls > 100_000) {
-        throw Settings.outOfRange("haul.circuit.minimum-calls", minimumCalls, "1..100000");
-      }
-      if (consecutiveFailures < 0 || consecutiveFailures > 100_000) {
-        throw Settings.outOfRange("haul.circuit.consecutive-failures", consecutiveFailures, "0..100000");
-      }
-      this.circuitFailureRate = failureRate;
-      this.circuitMinimumCalls = minimumCalls;
+      this.circuitFailureRate = Settings.range("haul.circuit.failure-rate", failureRate, 0.01, 1.0);
+      this.circuitMinimumCalls = Settings.range("haul.circuit.minimum-calls", minimumCalls, 1, 100_000);
+      Settings.range("haul.circuit.consecutive-failures", consecutiveFailures, 0, 100_000);
       this.circuitWindow = Settings.positive("haul.circuit.window", window);
       this.circuitConsecutiveFailures = consecutiveFailures;
       this.circuitOpenDuration = Settings.positive("haul.circuit.open-duration", openDuration);
@@ -475,10 +461,7 @@ public final class HaulConfig {
     }
 
     public Builder retryMultiplier(double m) {
-      if (!(m >= 1.0 && m <= 10.0)) {
-        throw Settings.outOfRange("haul.retry.multiplier", m, "1.0..10.0");
-      }
-      this.retryMultiplier = m;
+      this.retryMultiplier = Settings.range("haul.retry.multiplier", m, 1.0, 10.0);
       return this;
     }
 

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class BodyInputStream extends InputStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(BodyInputStream.class);
-  private static final Cleaner CLEANER = Cleaner.create();
   private static final Object COMPLETE = new Object();
 
   private final Feed feed;
@@ -40,7 +39,7 @@ public final class BodyInputStream extends InputStream {
 
   public BodyInputStream(URI uri) {
     this.feed = new Feed();
-    this.cleanable = CLEANER.register(this, new Abandoned(feed, uri));
+    this.cleanable = Cleaners.watch(this, new Abandoned(feed, uri));
   }
 
   /** What to subscribe to the body. */

@@ -91,6 +91,14 @@ public final class Settings {
     return n;
   }
 
+  /** {@code v} when it is within {@code [min, max]}; otherwise {@code key: v (expected: min..max)}. */
+  public static double range(String key, double v, double min, double max) {
+    if (!(v >= min && v <= max)) {
+      throw outOfRange(key, v, min + ".." + max);
+    }
+    return v;
+  }
+
   /** {@code key: shown (expected: ...)} for a value outside its range. */
   public static IllegalArgumentException outOfRange(String key, Object shown, String expected) {
     return new IllegalArgumentException(key + ": " + shown + " (expected: " + expected + ")");

@@ -179,10 +179,7 @@ public interface RetryPolicy {
     }
 
     public Builder multiplier(double m) {
-      if (!(m >= 1.0 && m <= 10.0)) {
-        throw new IllegalArgumentException("haul.retry.multiplier: " + m + " (expected: 1.0..10.0)");
-      }
-      this.multiplier = m;
+      this.multiplier = Settings.range("haul.retry.multiplier", m, 1.0, 10.0);
       return this;
     }
 
@@ -213,16 +210,9 @@ public interface RetryPolicy {
      * 10 seconds plus {@code minPerSecond} per second.
      */
     public Builder budget(double ratio, double minPerSecond) {
-      if (!(ratio >= 0 && ratio <= 10)) {
-        throw new IllegalArgumentException("haul.retry.budget-ratio: " + ratio + " (expected: 0.0..10.0)");
-      }
-      if (!(minPerSecond >= 0 && minPerSecond <= 10_000)) {
-        throw new IllegalArgumentException("haul.retry.budget-min-per-second: " + minPerSecond
-            + " (expected: 0.0..10000.0)");
-      }
+      this.budgetRatio = Settings.range("haul.retry.budget-ratio", ratio, 0.0, 10.0);
+      this.budgetMinPerSecond = Settings.range("haul.retry.budget-min-per-second", minPerSecond, 0.0, 10_000.0);
       this.budget = true;
-      this.budgetRatio = ratio;
-      this.budgetMinPerSecond = minPerSecond;
       return this;
     }
 

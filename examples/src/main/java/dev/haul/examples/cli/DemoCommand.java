@@ -114,11 +114,12 @@ final class DemoCommand implements Callable<Integer> {
           out.println("   the API answered " + catalogue.status());
           return HaulCli.HTTP_STATUS;
         }
-        JsonNode file = new ObjectMapper().readTree(catalogue.body()).path("modelVersions").path(0).path("files").path(0);
+        JsonNode version = new ObjectMapper().readTree(catalogue.body()).path("modelVersions").path(0);
+        JsonNode file = version.path("files").path(0);
         String downloadUrl = file.path("downloadUrl").asText();
         String expected = file.path("hashes").path("SHA256").asText();
         out.printf("   %s, version '%s': %s (%s), SHA-256 %s...%n", file.path("name").asText(),
-            new ObjectMapper().readTree(catalogue.body()).path("modelVersions").path(0).path("name").asText(),
+            version.path("name").asText(),
             file.path("name").asText(), Progress.size(file.path("sizeKB").asLong() * 1024), expected.substring(0, 16));
         out.println("2. Download " + downloadUrl + " (redirects to storage " + Origin.of(storage.url("/")) + ")");
         out.flush();

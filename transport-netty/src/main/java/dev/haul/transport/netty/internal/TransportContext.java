@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 public final class TransportContext implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.haul.transport.netty.Leak");
-  private static final Cleaner CLEANER = Cleaner.create();
 
   private final boolean leakDetection;
   private final ExecutorService fileExecutor;
@@ -46,7 +45,7 @@ public final class TransportContext implements AutoCloseable {
 
   /** Watches {@code facade}: if it becomes unreachable unclaimed, {@code onLeak} runs. */
   Cleaner.Cleanable watch(Object facade, Runnable onLeak) {
-    return CLEANER.register(facade, onLeak);
+    return dev.haul.internal.Cleaners.watch(facade, onLeak);
   }
 
   void reportLeak(Request request, Throwable openedAt) {
