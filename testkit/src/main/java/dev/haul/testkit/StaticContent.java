@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -44,7 +45,11 @@ public final class StaticContent implements Dispatcher {
     return new StaticContent(null);
   }
 
-  /** Serves the regular files under {@code root} (never outside it), plus anything added. */
+  /**
+   * Serves the regular files under {@code root}, plus anything added. Nothing outside the root is
+   * ever served: dot segments (plain or percent-encoded) are resolved first, and a symlink is
+   * followed only when its real target is inside the root's real path; anything else is a 404.
+   */
   public static StaticContent ofDirectory(Path root) {
     return new StaticContent(requireNonNull(root, "root is null").toAbsolutePath().normalize());
   }
@@ -204,10 +209,30 @@ public final class StaticContent implements Dispatcher {
       return null;
     }
     Path p = root.resolve(decoded.replaceFirst("^/+", "")).normalize();
-    if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+    if (!p.startsWith(root)) {
       return null;
     }
-    return fileResource(p, guessType(p));
+    // The lexical check above cannot see symlinks: resolve every link and check again against the
+    // root's own real path, then serve the resolved file so a link is never followed afterwards.
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (IOException e) {
+      return null; // missing, dangling link or unreadable: not found
+    }
+    Path realRoot = realRoot();
+    if (realRoot == null || !real.startsWith(realRoot) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    return fileResource(real, guessType(p));
+  }
+
+  private Path realRoot() {
+    try {
+      return root.toRealPath();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static Resource fileResource(Path file, String contentType) {

@@ -73,6 +73,58 @@ class StaticContentTest {
     assertThat(send(server.url("/../secret.txt")).statusCode()).isEqualTo(404);
   }
 
+  /** The status line the origin answers to exactly this request target (sent raw, not normalized by a client). */
+  private static String statusLine(OriginServer server, String target) throws IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.url("/").getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      java.io.BufferedReader r = new java.io.BufferedReader(
+          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      return r.readLine();
+    }
+  }
+
+  // Issue 8 defect 13: `haul serve` followed symlinks out of its root directory.
+  @Test
+  void neverServesThroughASymlinkThatEscapesTheRoot(OriginServer server, @TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.writeString(root.resolve("a.txt"), "inside");
+    Files.writeString(dir.resolve("secret.txt"), "outside");
+    Files.writeString(outside.resolve("deep.txt"), "outside too");
+    Files.createSymbolicLink(root.resolve("leak.txt"), dir.resolve("secret.txt"));
+    Files.createSymbolicLink(root.resolve("relative-leak.txt"), Path.of("../secret.txt"));
+    Files.createSymbolicLink(root.resolve("linked-dir"), outside);
+    Files.createSymbolicLink(root.resolve("alias.txt"), Path.of("a.txt")); // stays inside: allowed
+    server.setDispatcher(StaticContent.ofDirectory(root));
+
+    assertThat(statusLine(server, "/a.txt")).contains(" 200 ");
+    assertThat(statusLine(server, "/alias.txt")).contains(" 200 ");
+    assertThat(statusLine(server, "/leak.txt")).contains(" 404 ");
+    assertThat(statusLine(server, "/relative-leak.txt")).contains(" 404 ");
+    assertThat(statusLine(server, "/linked-dir/deep.txt")).contains(" 404 ");
+    assertThat(send(server.url("/leak.txt")).body()).isNotEqualTo("outside".getBytes(StandardCharsets.UTF_8));
+  }
+
+  // Issue 8 defect 13: dot segments, encoded or not, and absolute paths never leave the root.
+  @Test
+  void dotSegmentsAndAbsolutePathsStayInsideTheRoot(OriginServer server, @TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(root.resolve("sub"));
+    Files.writeString(root.resolve("a.txt"), "inside");
+    Files.writeString(dir.resolve("secret.txt"), "outside");
+    server.setDispatcher(StaticContent.ofDirectory(root));
+    String abs = dir.resolve("secret.txt").toAbsolutePath().toString();
+    for (String target : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt",
+        "/sub/..%2f..%2fsecret.txt", "/sub/%2E%2E/%2E%2E/secret.txt", "/..%5csecret.txt", "/" + abs, "//" + abs,
+        "/%2f" + abs.substring(1), "/a.txt%00.png"}) {
+      assertThat(statusLine(server, target)).as(target).containsAnyOf(" 404 ", " 400 ", " 403 ");
+    }
+    assertThat(statusLine(server, "/sub/../a.txt")).contains(" 200 ");
+  }
+
   @Test
   void faultsAndCountersWork(OriginServer server) throws Exception {
     server.enqueue(MockResponse.ok("one"));
