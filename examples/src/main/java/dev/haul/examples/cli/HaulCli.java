@@ -44,7 +44,8 @@ public final class HaulCli implements Runnable {
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(HaulCli::exitCode);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      err.println("haul: " + (e instanceof HaulException ? e.getMessage() : e.toString()));
+      boolean forUser = e instanceof HaulException || e instanceof FileDownload.UnsafePathException;
+      err.println("haul: " + (forUser ? e.getMessage() : e.toString()));
       return exitCode(e);
     });
     return cli.execute(args);

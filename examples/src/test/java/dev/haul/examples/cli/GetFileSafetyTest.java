@@ -1,0 +1,262 @@
+package dev.haul.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.haul.testkit.Fault;
+import dev.haul.testkit.MockResponse;
+import dev.haul.testkit.OriginServer;
+import dev.haul.testkit.OriginServerExtension;
+import dev.haul.testkit.RecordedRequest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 8 defect 13: what {@code haul get -o FILE} writes, where, and from which responses.
+ * Every case runs the real command against testkit's origin with scripted responses.
+ */
+@ExtendWith(OriginServerExtension.class)
+class GetFileSafetyTest {
+
+  private static final int LENGTH = 2_000_000;
+  private static final byte[] BODY = body();
+  private static final String ETAG = "\"v1\"";
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private static byte[] body() {
+    byte[] b = new byte[LENGTH];
+    new Random(8).nextBytes(b);
+    return b;
+  }
+
+  private int run(String... args) {
+    return HaulCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  /** The full body with the validator, cut by a reset after 700 000 bytes. */
+  private static MockResponse fullThenReset() {
+    return full().fault(Fault.RESET_DURING_BODY, 700_000).build();
+  }
+
+  private static MockResponse.Builder full() {
+    return MockResponse.builder().header("ETag", ETAG).header("Accept-Ranges", "bytes").body(BODY);
+  }
+
+  /** The offset the client asked for, from {@code Range: bytes=N-}. */
+  private static int requestedStart(RecordedRequest r) {
+    String range = r.header("Range");
+    assertThat(range).as("a resume asks for an open range").matches("bytes=\\d+-");
+    return Integer.parseInt(range.substring(6, range.length() - 1));
+  }
+
+  /** Answers the i-th request with the i-th script entry. */
+  private static void script(OriginServer server, List<Function<RecordedRequest, MockResponse>> steps) {
+    java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(r -> steps.get(Math.min(i.getAndIncrement(), steps.size() - 1)).apply(r));
+  }
+
+  private static long partFiles(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".part")).count();
+    }
+  }
+
+  /** Bad answers to {@code Range: bytes=start-}: each must be rejected, never spliced (B15, F22). */
+  static Stream<org.junit.jupiter.params.provider.Arguments> bad206s() {
+    record Bad(String name, Function<Integer, MockResponse> response) {}
+    return Stream.of(
+        new Bad("missing Content-Range", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("start 0 instead of the offset", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes 0-" + (LENGTH - 1) + "/" + LENGTH).body(BODY).build()),
+        new Bad("start one byte early", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes " + (s - 1) + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s - 1, LENGTH)).build()),
+        new Bad("short end", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 2) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH - 1)).build()),
+        new Bad("another total", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + (LENGTH + 1))
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("unknown total", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/*")
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("malformed", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes=" + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("other unit", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "items " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("two Content-Range fields", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .header("Content-Range", "bytes 0-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("unrequested multipart", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Type", "multipart/byteranges; boundary=THIS")
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        new Bad("ETag changed (F22)", s -> MockResponse.builder().status(206).header("ETag", "\"v2\"")
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()))
+        .map(b -> org.junit.jupiter.params.provider.Arguments.of(b.name(), b.response()));
+  }
+
+  // Issue 8 defect 13 (B15, F22): a 206 whose Content-Range is missing, wrong or malformed, a
+  // multipart answer nobody asked for, or a 206 under another ETag, was spliced into the file.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bad206s")
+  void aBad206IsNeverSplicedAndTheDownloadRestartsFromZero(String name, Function<Integer, MockResponse> bad,
+      OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> bad.apply(requestedStart(r)), r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    // No --sha256: nothing but the range check stands between a bad 206 and a corrupt file.
+    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.requests().get(2).header("Range")).as("restart from zero").isNull();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Issue 8 defect 13 (B15): a 206 to a request that asked for no range is rejected.
+  @Test
+  void anUnrequested206IsRejected(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> MockResponse.builder().status(206)
+        .header("Content-Range", "bytes 5-" + (LENGTH - 1) + "/" + LENGTH)
+        .body(Arrays.copyOfRange(BODY, 5, LENGTH)).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "0")).isEqualTo(4);
+    assertThat(err.toString()).contains("206");
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Issue 8 defect 13 (F21): a server that ignores Range answers 200; it is written from zero.
+  @Test
+  void a200ToARangedRequestRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requests().get(1).header("Range")).startsWith("bytes=");
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+  }
+
+  // Issue 8 defect 13: without a validator a broken body cannot be resumed; it restarts from zero
+  // instead of failing the download.
+  @Test
+  void aBodyCutShortWithoutValidatorsRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(
+        r -> MockResponse.builder().body(BODY).fault(Fault.CLOSE_DURING_BODY, 500_000).build(),
+        r -> MockResponse.builder().body(BODY).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.requests().get(1).header("Range")).isNull();
+  }
+
+  // Issue 8 defect 13 (F21): a server that ignores Range and cuts every body short is retried a
+  // bounded number of times (--retries), then the download fails typed and leaves nothing.
+  @Test
+  void aServerThatAlwaysCutsTheBodyIsRetriedBoundedThenFails(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> full().fault(Fault.CLOSE_DURING_BODY, 500_000).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "2")).isEqualTo(4);
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Issue 8 defect 13: FILE.part was opened with CREATE+TRUNCATE and followed a planted symlink,
+  // truncating and overwriting whatever it pointed to.
+  @Test
+  void aSymlinkPlantedAtThePartFileIsNeverFollowed(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> full().build()));
+    Path victim = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("victim"), "precious");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Path part = Files.createSymbolicLink(out.resolve("model.bin.part"), victim);
+    int code = run("get", server.url("/model.bin").toString(), "-o", out.resolve("model.bin").toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("symbolic link", "model.bin.part");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Files.isSymbolicLink(part)).as("the link is left as it was").isTrue();
+    assertThat(out.resolve("model.bin")).doesNotExist();
+    assertThat(server.requestCount()).as("refused before any request").isZero();
+  }
+
+  // Issue 8 defect 13: FILE itself a symlink: the download neither writes through it nor silently
+  // replaces it.
+  @Test
+  void aSymlinkAtTheTargetIsRefused(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> full().build()));
+    Path victim = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("victim"), "precious");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Path target = Files.createSymbolicLink(out.resolve("model.bin"), victim);
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", target.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("symbolic link");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Files.isSymbolicLink(target)).isTrue();
+    assertThat(partFiles(out)).isZero();
+  }
+
+  // Issue 8 defect 13: a stale FILE.part (a regular file of ours, from a killed run) is replaced
+  // by a new one created exclusively with owner-only permissions; the final file keeps them.
+  @Test
+  void aStalePartIsReplacedAndFilesAreOwnerOnly(OriginServer server, @TempDir Path dir) throws Exception {
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    Path file = dir.resolve("model.bin");
+    Path part = dir.resolve("model.bin.part");
+    Files.writeString(part, "stale bytes from a killed run");
+    Files.writeString(file, "an older download, replaced when the new one is complete");
+    if (posix) {
+      Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-rw-rw-"));
+    }
+    AtomicReference<Set<PosixFilePermission>> partPermissions = new AtomicReference<>();
+    script(server, List.of(r -> {
+      if (posix) {
+        try {
+          partPermissions.set(Files.getPosixFilePermissions(part, LinkOption.NOFOLLOW_LINKS));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return full().build();
+    }));
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(part).doesNotExist();
+    if (posix) {
+      Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+      assertThat(partPermissions.get()).isEqualTo(ownerOnly);
+      assertThat(Files.getPosixFilePermissions(file)).isEqualTo(ownerOnly);
+    }
+  }
+
+  // Issue 8 defect 13: anything else at FILE.part (a directory here) is refused, not removed.
+  @Test
+  void aDirectoryAtThePartPathIsRefused(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> full().build()));
+    Path part = Files.createDirectories(dir.resolve("model.bin.part"));
+    Files.writeString(part.resolve("keep"), "x");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", dir.resolve("model.bin").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("model.bin.part");
+    assertThat(part.resolve("keep")).exists();
+  }
+}
