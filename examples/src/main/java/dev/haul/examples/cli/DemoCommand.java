@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err, System.console() != null ? Progress.Mode.TERMINAL : Progress.Mode.LINES,
             "   model.safetensors");
         FileDownload.Result r = new FileDownload(client, progress, 3).toFile(Request.get(downloadUrl), target, expected);
-        if (r.status() != 200) {
+        if (r.status() >= 300) {
           out.println("   download answered " + r.status());
           return HaulCli.HTTP_STATUS;
         }
