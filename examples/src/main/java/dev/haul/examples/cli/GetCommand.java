@@ -3,9 +3,11 @@ package dev.haul.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.haul.BearerAuth;
 import dev.haul.BodyHandlers;
+import dev.haul.ConfigSource;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
+import dev.haul.Headers;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.transport.netty.NettyTransport;
@@ -39,6 +41,17 @@ final class GetCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Where {@code haul.*} settings come from: system properties, then the environment. */
+  private final ConfigSource config;
+
+  GetCommand() {
+    this(ConfigSource.system());
+  }
+
+  GetCommand(ConfigSource config) {
+    this.config = config;
+  }
+
   @Parameters(index = "0", paramLabel = "URL", description = "http or https URL")
   String url;
 
@@ -55,8 +68,9 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "deadline for the whole call, e.g. 30s or 10m")
   String timeout;
 
-  @Option(names = "--retries", paramLabel = "N", defaultValue = "3", description = "retries (and resumes) at most (default: ${DEFAULT-VALUE})")
-  int retries;
+  @Option(names = "--retries", paramLabel = "N",
+      description = "retries (and resumes) at most (default: haul.retry.max-retries, which defaults to 3)")
+  Integer retries;
 
   @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 of the body")
   String sha256;
@@ -64,17 +78,34 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON summary line (stdout with -o, stderr otherwise)")
   boolean json;
 
+  private int maxResumes;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Request request = request();
-    HaulConfig.Builder config = HaulConfig.builder().retryMaxRetries(retries);
-    if (timeout != null) {
-      config.callTimeout(parseDuration(timeout));
+    // Every haul.* key from system properties and the environment, then the flags on top.
+    HaulConfig.Builder settings;
+    NettyTransportConfig transport;
+    try {
+      settings = HaulConfig.builder().read(config);
+      transport = NettyTransportConfig.from(config);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "configuration: " + e.getMessage());
     }
-    Haul.Builder builder = Haul.newBuilder().config(config.build())
-        .transport(new NettyTransport(NettyTransportConfig.from(dev.haul.ConfigSource.system())));
+    if (retries != null) {
+      if (retries < 0) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--retries: " + retries + " (expected: >= 0)");
+      }
+      settings.retryMaxRetries(retries);
+    }
+    if (timeout != null) {
+      settings.callTimeout(parseDuration(timeout));
+    }
+    HaulConfig haulConfig = settings.build();
+    maxResumes = haulConfig.retryMaxRetries();
+    Haul.Builder builder = Haul.newBuilder().config(haulConfig).transport(new NettyTransport(transport));
     if (bearerEnv != null) {
       String key = System.getenv(bearerEnv);
       if (key == null || key.isBlank()) {
@@ -92,12 +123,8 @@ final class GetCommand implements Callable<Integer> {
     Request.Builder b;
     try {
       b = Request.newBuilder(url);
-      for (String h : headers) {
-        int colon = h.indexOf(':');
-        if (colon <= 0) {
-          throw new IllegalArgumentException("header '" + h + "' (expected: 'Name: value')");
-        }
-        b.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+      for (int i = 0; i < headers.size(); i++) {
+        header(b, i + 1, headers.get(i));
       }
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -105,10 +132,54 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Adds one {@code -H} argument. Its value may be a key, so a problem is reported by position and,
+   * when the name is a valid token, by name; the value is never repeated.
+   */
+  private void header(Request.Builder b, int position, String argument) {
+    String where = "-H #" + position;
+    int colon = argument.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(where + ": no ':' (expected: 'Name: value')");
+    }
+    String name = ows(argument.substring(0, colon));
+    try {
+      Headers.checkName(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + (name.isEmpty() ? "empty header name" : "invalid header name")
+          + " (expected: 'Name: value')");
+    }
+    String value = ows(argument.substring(colon + 1));
+    try {
+      Headers.checkValue(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": the value of header '" + name
+          + "' has a forbidden character (control characters and line breaks are not allowed)");
+    }
+    try {
+      b.header(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": header '" + name + "' is not accepted");
+    }
+  }
+
+  /** Strips spaces and tabs only (RFC 9110 OWS): String.trim() would also drop control characters. */
+  private static String ows(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
+    }
+    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+      to--;
+    }
+    return s.substring(from, to);
+  }
+
   private Duration parseDuration(String text) {
     try {
       // The configuration's own parser: 30s, 10m, 500ms or ISO-8601.
-      Duration d = HaulConfig.from(dev.haul.ConfigSource.fromMap(Map.of("haul.timeout.call", text)))
+      Duration d = HaulConfig.from(ConfigSource.fromMap(Map.of("haul.timeout.call", text)))
           .callTimeout().orElseThrow();
       return d;
     } catch (RuntimeException e) {
@@ -119,7 +190,7 @@ final class GetCommand implements Callable<Integer> {
 
   private int toFile(HaulClient client, Request request, PrintWriter out, PrintWriter err) throws Exception {
     Progress progress = Progress.auto(System.err, output.getFileName().toString(), json);
-    FileDownload.Result r = new FileDownload(client, progress, retries).toFile(request, output, sha256);
+    FileDownload.Result r = new FileDownload(client, progress, maxResumes).toFile(request, output, sha256);
     if (r.status() >= 300) {
       err.println("haul: " + request + " answered " + r.status() + "; nothing was written");
       summary(out, r.status(), 0, r.elapsed(), null, r.attempts(), r.redirects());

@@ -1,5 +1,6 @@
 package dev.haul.examples.cli;
 
+import dev.haul.ConfigSource;
 import dev.haul.HaulException;
 import dev.haul.IntegrityException;
 import java.io.PrintWriter;
@@ -39,7 +40,17 @@ public final class HaulCli implements Runnable {
 
   /** Runs the tool; returns its exit code. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new HaulCli());
+    return execute(args, out, err, ConfigSource.system());
+  }
+
+  /** Runs the tool with {@code haul.*} settings from {@code config} instead of the system's. */
+  static int execute(String[] args, PrintWriter out, PrintWriter err, ConfigSource config) {
+    CommandLine cli = new CommandLine(new HaulCli(), new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        return type == GetCommand.class ? type.cast(new GetCommand(config)) : CommandLine.defaultFactory().create(type);
+      }
+    });
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(HaulCli::exitCode);

@@ -106,6 +106,72 @@ class HaulCliTest {
     assertThat(run("get", "http://x/", "--bearer-env", "HAUL_TEST_SURELY_UNSET_VARIABLE")).isEqualTo(2);
   }
 
+  // Issue 8 defect 12: a malformed -H argument was echoed whole, and it may hold a key.
+  @Test
+  void aMalformedHeaderIsNamedButItsValueNeverEchoed() {
+    String secret = "sk-live-0123456789abcdef";
+    for (String bad : new String[] {"Authorization Bearer " + secret, "Authorization: Bearer " + secret + "\u0007",
+        "Authorization: Bearer " + secret + "\r\nX-Injected: 1", "X Bad " + secret + ": v", ": " + secret}) {
+      StringWriter e = new StringWriter();
+      int code = HaulCli.execute(new String[] {"get", "http://127.0.0.1:9/", "-H", bad},
+          new PrintWriter(new StringWriter(), true), new PrintWriter(e, true));
+      assertThat(code).as(bad).isEqualTo(2);
+      assertThat(e.toString()).as(bad).contains("-H #1").doesNotContain(secret).doesNotContain("Bearer sk");
+    }
+    StringWriter e = new StringWriter();
+    HaulCli.execute(new String[] {"get", "http://127.0.0.1:9/", "-H", "Authorization: Bearer " + secret + "\u0007"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(e, true));
+    assertThat(e.toString()).as("a valid name may be named").contains("Authorization");
+  }
+
+  // Issue 8 defect 12: `haul get` read only the transport keys from system properties; every
+  // haul.* key the README lists must apply (here retries, redirects, user agent).
+  @Test
+  void getReadsTheCoreKeysFromSystemProperties(OriginServer server) {
+    java.util.Map<String, String> props = java.util.Map.of("haul.retry.max-retries", "0",
+        "haul.redirect.max-hops", "0", "haul.user-agent", "cli-test/1");
+    props.forEach(System::setProperty);
+    try {
+      server.enqueue(MockResponse.builder().status(307).header("Location", server.url("/elsewhere").toString()).build());
+      assertThat(run("get", server.url("/r").toString())).as(err.toString()).isZero();
+      assertThat(server.requestCount()).as("the redirect is returned as it is, not followed").isEqualTo(1);
+      server.enqueue(MockResponse.builder().status(503).build());
+      server.enqueue(MockResponse.ok("never asked for"));
+      assertThat(run("get", server.url("/503").toString())).as("no retry").isEqualTo(3);
+      assertThat(server.requestCount()).isEqualTo(2);
+      assertThat(server.takeRequest().header("User-Agent")).isEqualTo("cli-test/1");
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+    }
+  }
+
+  // Issue 8 defect 12: the same keys from the environment (HAUL_*), with command line flags
+  // taking precedence over them.
+  @Test
+  void getReadsTheEnvironmentAndFlagsOverrideIt(OriginServer server) {
+    dev.haul.ConfigSource env = dev.haul.ConfigSource.fromEnvironment(java.util.Map.of(
+        "HAUL_RETRY_MAX_RETRIES", "0", "HAUL_RETRY_BASE_DELAY", "10ms", "HAUL_USER_AGENT", "from-env/2",
+        "HAUL_TIMEOUT_CALL", "300ms"));
+    server.enqueue(MockResponse.builder().status(503).build());
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/a").toString()}, new PrintWriter(out, true),
+        new PrintWriter(err, true), env)).as("HAUL_RETRY_MAX_RETRIES=0").isEqualTo(3);
+    assertThat(server.requestCount()).isEqualTo(1);
+    assertThat(server.takeRequest().header("User-Agent")).isEqualTo("from-env/2");
+
+    server.enqueue(MockResponse.builder().status(503).build());
+    server.enqueue(MockResponse.ok("second"));
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/b").toString(), "--retries", "1"},
+        new PrintWriter(out, true), new PrintWriter(err, true), env)).as("--retries 1 beats the environment").isZero();
+    assertThat(server.requestCount()).isEqualTo(3);
+
+    server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofSeconds(5)).body("late").build());
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/slow").toString()}, new PrintWriter(out, true),
+        new PrintWriter(err, true), env)).as("HAUL_TIMEOUT_CALL=300ms").isEqualTo(4);
+    server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofMillis(500)).body("in time").build());
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/slow2").toString(), "--timeout", "20s"},
+        new PrintWriter(out, true), new PrintWriter(err, true), env)).as("--timeout beats the environment").isZero();
+  }
+
   @Test
   void helpDocumentsTheExitCodes() {
     assertThat(run("--help")).isZero();
