@@ -55,10 +55,31 @@ class ExamplesTest {
     assertThat(storage.takeRequest().header("Authorization")).isNull();
   }
 
+  /** What {@code main} printed on stdout. */
+  private static String stdoutOf(Runnable main) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.out;
+    System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      main.run();
+    } finally {
+      System.setOut(saved);
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  // Issue 8 defect 14: this test ran the mains and asserted nothing; each main's output is what
+  // proves it did its job against its embedded origin.
   @Test
   void mainsRun() {
-    QuickStart.main(new String[0]);
-    GuiceWiring.main(new String[0]);
-    RetryAndRedirects.main(new String[0]);
+    assertThat(stdoutOf(() -> QuickStart.main(new String[0]))).isEqualTo("200 {\"hello\":\"haul\"}" + System.lineSeparator());
+    assertThat(stdoutOf(() -> GuiceWiring.main(new String[0])))
+        .isEqualTo("status 503 after 1 request(s): the override turned retries off" + System.lineSeparator());
+    String[] lines = stdoutOf(() -> RetryAndRedirects.main(new String[0])).split("\\R");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).as("the 429's Retry-After: 1 is honoured").startsWith("retry after 1000 ms");
+    assertThat(lines[1]).startsWith("redirect 307");
+    assertThat(lines[2]).as("the key stays with the API origin")
+        .isEqualTo("200 file contents; storage saw Authorization: null");
   }
 }
