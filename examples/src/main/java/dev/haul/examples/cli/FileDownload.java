@@ -43,10 +43,10 @@ import java.util.regex.Pattern;
  * as is a {@code FILE} that is a symlink. The rename replaces {@code FILE} itself, never what a
  * link points to.
  *
- * <p>Resume: when the body breaks and the first response had a strong ETag and a length, the
+ * <p>Resume: when the body breaks and the first response had a strong ETag, the
  * next attempt asks for {@code Range: bytes=N-} with {@code If-Range}. A {@code 206} is used only
  * if its {@code Content-Range} is exactly {@code bytes N-(total-1)/total} for the length already
- * known (and its ETag, if any, is the same); anything else is rejected before a byte of it is
+ * known (any length, if the first response was chunked) and its ETag, if any, is the same; anything else is rejected before a byte of it is
  * written and the download restarts from zero. A {@code 200} to a ranged request (the server
  * ignored the range, or the resource changed) also restarts from zero, as does a broken body
  * that cannot be resumed. Restarts and resumes together are bounded by {@code maxResumes}.
@@ -114,6 +114,9 @@ final class FileDownload {
           if (r.status() == 206) {
             String problem = ranged ? badPartial(r, written, total, etag)
                 : "the server answered 206 (Partial Content) to a request for the whole file";
+            if (problem == null && total < 0) {
+              total = completeLength(r);
+            }
             if (problem != null) {
               // Rejected before any of its bytes is written (B15, F22).
               if (!ranged || resumes >= maxResumes) {
@@ -146,7 +149,7 @@ final class FileDownload {
           HaulException cause = e.getCause() instanceof HaulException h ? h : null;
           if (cause != null && cause.isTransient() && resumes < maxResumes) {
             resumes++;
-            if (etag == null || total < 0) {
+            if (etag == null) {
               // Nothing to prove that a later range is the same representation: start over.
               written = restart(ch, sha);
             }
@@ -192,6 +195,8 @@ final class FileDownload {
   /**
    * Why a 206 to {@code Range: bytes=offset-} cannot be used, or null when its Content-Range is
    * exactly {@code bytes offset-(total-1)/total} and its ETag, if sent, is the one resumed from.
+   * {@code total} is -1 when the first response had no length (chunked): then any complete-length
+   * works, as long as the range runs from the offset to its end.
    */
   static String badPartial(Response<?> r, long offset, long total, String etag) {
     String contentType = r.headers().get("Content-Type");
@@ -209,12 +214,12 @@ final class FileDownload {
     long first = Long.parseLong(m.group(1));
     long last = Long.parseLong(m.group(2));
     long length = Long.parseLong(m.group(3));
-    if (first != offset || length != total || last != total - 1) {
+    if (first != offset || last != length - 1 || (total >= 0 && length != total)) {
       return "206 with Content-Range bytes " + first + "-" + last + "/" + length + " (asked for bytes "
-          + offset + "-" + (total - 1) + "/" + total + ")";
+          + offset + "-" + (total >= 0 ? (total - 1) + "/" + total : "") + ")";
     }
     long declared = r.headers().firstLong("Content-Length").orElse(-1);
-    if (declared >= 0 && declared != total - offset) {
+    if (declared >= 0 && declared != length - offset) {
       return "206 whose Content-Length " + declared + " does not match its Content-Range";
     }
     String newTag = r.headers().get("ETag");
@@ -222,6 +227,12 @@ final class FileDownload {
       return "206 for another version of the resource (its ETag changed)";
     }
     return null;
+  }
+
+  /** The complete length from a Content-Range that {@link #badPartial} accepted. */
+  private static long completeLength(Response<?> r) {
+    String range = r.headers().get("Content-Range").trim();
+    return Long.parseLong(range.substring(range.indexOf('/') + 1));
   }
 
   /** The response's ETag if strong (only a strong one may be used in If-Range), else null. */

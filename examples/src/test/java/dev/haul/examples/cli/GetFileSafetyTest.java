@@ -148,6 +148,61 @@ class GetFileSafetyTest {
     assertThat(partFiles(dir)).isZero();
   }
 
+  /** A body that breaks once: F7 (EOF in a Content-Length body), F8 (EOF in chunks), F10 (reset). */
+  static Stream<org.junit.jupiter.params.provider.Arguments> brokenBodies() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("F7", full().fault(Fault.CLOSE_DURING_BODY, 600_000).build()),
+        org.junit.jupiter.params.provider.Arguments.of("F8",
+            full().chunked(8192).fault(Fault.CLOSE_DURING_BODY, 600_000).build()),
+        org.junit.jupiter.params.provider.Arguments.of("F10", full().fault(Fault.RESET_DURING_BODY, 600_000).build()));
+  }
+
+  // Issue 8 defect 13 (F7, F8, F10): a broken body resumes from the last byte written, with a 206
+  // whose Content-Range is checked (for F8 the length is learnt from it).
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenBodies")
+  void aBrokenBodyResumesFromTheLastByteWritten(String id, MockResponse broken, OriginServer server,
+      @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> broken, r -> {
+      int s = requestedStart(r);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
+    }));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(requestedStart(server.requests().get(1))).isPositive();
+    assertThat(server.requests().get(1).header("If-Range")).isEqualTo(ETAG);
+  }
+
+  // Issue 8 defect 13 (F22): the file changes on the origin between the broken attempt and the
+  // resume; If-Range fails, the origin sends the new version whole, and that is what is saved.
+  @Test
+  void aResourceThatChangesBetweenAttemptsIsDownloadedAgainNeverSpliced(OriginServer server, @TempDir Path dir)
+      throws Exception {
+    byte[] v2 = BODY.clone();
+    for (int i = 0; i < v2.length; i += 1000) {
+      v2[i] ^= 0x5a;
+    }
+    dev.haul.testkit.StaticContent content = dev.haul.testkit.StaticContent.create()
+        .add("/model.bin", BODY, "application/octet-stream");
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    content.transform((req, resp) -> {
+      if (n.getAndIncrement() == 0) {
+        content.replace("/model.bin", v2, "application/octet-stream"); // edited while being sent
+        return resp.toBuilder().fault(Fault.RESET_DURING_BODY, 700_000).build();
+      }
+      return resp;
+    });
+    server.setDispatcher(content);
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requests().get(1).header("If-Range")).isNotNull();
+    assertThat(Files.readAllBytes(file)).isEqualTo(v2);
+  }
+
   // Issue 8 defect 13 (F21): a server that ignores Range answers 200; it is written from zero.
   @Test
   void a200ToARangedRequestRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
