@@ -34,8 +34,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code haul get URL [-o FILE] ...}: fetch a URL through the full Haul stack. */
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = {"Fetch URL through Haul (pooling, retries, redirects, strict parsing).",
-        "With -o the body streams to FILE.part and is renamed to FILE only when complete and, with --sha256, verified;"
-            + " a broken connection resumes from the last byte when the server has an ETag."})
+        "With -o the body streams to FILE.part (created new, owner-only, never through a symlink) and is renamed to"
+            + " FILE only when complete and, with --sha256, verified; a broken connection resumes from the last byte"
+            + " when the server has an ETag and answers with the exact Content-Range, otherwise it restarts from zero.",
+        "Settings: every haul.* key from system properties or the environment (HAUL_RETRY_MAX_RETRIES=5);"
+            + " --retries and --timeout override them."})
 final class GetCommand implements Callable<Integer> {
 
   @Spec

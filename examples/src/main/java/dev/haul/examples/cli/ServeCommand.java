@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     out.println("serving " + dir.toAbsolutePath() + " at " + server.url("/"));
     if (tls) {
       Path pem = dir.toAbsolutePath().getParent().resolve("haul-serve-ca.pem");
-      Files.writeString(pem, pem(server.trustedCertificate()));
+      writeReplacing(pem, pem(server.trustedCertificate()));
       out.println("trust its CA with -Dhaul.tls.trust-pem=" + pem);
     }
     out.flush();
@@ -69,6 +69,28 @@ final class ServeCommand implements Callable<Integer> {
 
   void stop() {
     stop.countDown();
+  }
+
+  /**
+   * Writes a new file next to {@code target} (created new, never through a link) and renames it
+   * over {@code target}: a symlink planted at {@code target} is replaced, never written through.
+   */
+  private static void writeReplacing(Path target, String text) throws java.io.IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    Files.deleteIfExists(tmp); // an entry of ours from an earlier run of this pid; unlinking never follows
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+        java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      while (bytes.hasRemaining()) {
+        ch.write(bytes);
+      }
+    }
+    try {
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   private static String pem(java.security.cert.X509Certificate c) throws Exception {

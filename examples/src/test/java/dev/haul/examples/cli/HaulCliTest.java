@@ -232,6 +232,31 @@ class HaulCliTest {
     }
   }
 
+  // Issue 8 defect 13: `serve --tls` wrote its CA next to DIR through whatever link was there.
+  @Test
+  void serveTlsNeverWritesItsCaThroughAPlantedSymlink(@TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("served"));
+    Path victim = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("victim"), "precious");
+    Path pem = Files.createSymbolicLink(dir.resolve("haul-serve-ca.pem"), victim);
+    ServeCommand serve = new ServeCommand();
+    CommandLine cmd = new CommandLine(serve);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread t = new Thread(() -> code.set(cmd.execute(root.toString(), "--port", "0", "--tls")));
+    t.start();
+    try {
+      assertThat(serve.started.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+      assertThat(Files.readString(victim)).isEqualTo("precious");
+      assertThat(Files.isSymbolicLink(pem)).isFalse();
+      assertThat(Files.readString(pem)).startsWith("-----BEGIN CERTIFICATE-----");
+    } finally {
+      serve.stop();
+      t.join(10_000);
+    }
+    assertThat(code.get()).isZero();
+  }
+
   @Test
   void demoRunsTheWholeJob() {
     int code = run("demo", "--size-mb", "16");
