@@ -150,8 +150,7 @@ class HaulCliTest {
   @Test
   void getReadsTheEnvironmentAndFlagsOverrideIt(OriginServer server) {
     dev.haul.ConfigSource env = dev.haul.ConfigSource.fromEnvironment(java.util.Map.of(
-        "HAUL_RETRY_MAX_RETRIES", "0", "HAUL_RETRY_BASE_DELAY", "10ms", "HAUL_USER_AGENT", "from-env/2",
-        "HAUL_TIMEOUT_CALL", "300ms"));
+        "HAUL_RETRY_MAX_RETRIES", "0", "HAUL_RETRY_BASE_DELAY", "10ms", "HAUL_USER_AGENT", "from-env/2"));
     server.enqueue(MockResponse.builder().status(503).build());
     assertThat(HaulCli.execute(new String[] {"get", server.url("/a").toString()}, new PrintWriter(out, true),
         new PrintWriter(err, true), env)).as("HAUL_RETRY_MAX_RETRIES=0").isEqualTo(3);
@@ -164,12 +163,21 @@ class HaulCliTest {
         new PrintWriter(out, true), new PrintWriter(err, true), env)).as("--retries 1 beats the environment").isZero();
     assertThat(server.requestCount()).isEqualTo(3);
 
-    server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofSeconds(5)).body("late").build());
-    assertThat(HaulCli.execute(new String[] {"get", server.url("/slow").toString()}, new PrintWriter(out, true),
-        new PrintWriter(err, true), env)).as("HAUL_TIMEOUT_CALL=300ms").isEqualTo(4);
-    server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofMillis(500)).body("in time").build());
+    dev.haul.ConfigSource deadline = dev.haul.ConfigSource.fromEnvironment(java.util.Map.of("HAUL_TIMEOUT_CALL", "1s"));
+    server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofSeconds(10)).body("late").build());
+    StringWriter late = new StringWriter();
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/slow").toString(), "--retries", "0"},
+        new PrintWriter(out, true), new PrintWriter(late, true), deadline)).as("HAUL_TIMEOUT_CALL=1s").isEqualTo(4);
+    assertThat(late.toString()).containsIgnoringCase("deadline");
+    server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofMillis(1500)).body("in time").build());
     assertThat(HaulCli.execute(new String[] {"get", server.url("/slow2").toString(), "--timeout", "20s"},
-        new PrintWriter(out, true), new PrintWriter(err, true), env)).as("--timeout beats the environment").isZero();
+        new PrintWriter(out, true), new PrintWriter(err, true), deadline)).as("--timeout beats the environment").isZero();
+
+    StringWriter e = new StringWriter();
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/c").toString()}, new PrintWriter(out, true),
+        new PrintWriter(e, true), dev.haul.ConfigSource.fromEnvironment(java.util.Map.of("HAUL_RETRY_MAX_RETRIES", "many"))))
+        .as("a bad setting is a usage error").isEqualTo(2);
+    assertThat(e.toString()).contains("haul.retry.max-retries");
   }
 
   @Test
