@@ -116,9 +116,10 @@ public final class NettyTransport implements Transport {
               if (!result.complete(r)) {
                 r.body().close();
               }
-            } else if (lease.reused() && !forceNew && isStale(e, exchange)) {
-              // The pooled connection died under us before any response byte (F5): once more on a
-              // fresh connection, invisible to the caller.
+            } else if (lease.reused() && !forceNew && isStale(e)) {
+              // The pooled connection was found dead before any byte of the request reached the
+              // socket (F5): once more on a fresh connection, invisible to the caller. Anything
+              // that may have reached the server is the retry policy's decision, never ours.
               attempt(exchange, result, openedAt, true);
             } else {
               result.completeExceptionally(e);
@@ -127,12 +128,8 @@ public final class NettyTransport implements Transport {
         });
   }
 
-  private static boolean isStale(Throwable e, Exchange exchange) {
-    if (!(e instanceof ConnectionClosedException h)) {
-      return false;
-    }
-    return h.sendState() == SendState.NOT_SENT
-        || h.sendState() == SendState.SENT_NO_RESPONSE && exchange.request().isRepeatable();
+  private static boolean isStale(Throwable e) {
+    return e instanceof ConnectionClosedException h && h.sendState() == SendState.NOT_SENT;
   }
 
   @Override

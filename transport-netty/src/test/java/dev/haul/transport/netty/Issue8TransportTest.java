@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.haul.BodyHandlers;
 import dev.haul.ConfigSource;
+import dev.haul.ConnectionClosedException;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
+import dev.haul.HaulException;
 import dev.haul.ProtocolException;
 import dev.haul.Request;
+import dev.haul.RequestBody;
 import dev.haul.Response;
+import dev.haul.SendState;
+import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RetryPolicy;
+import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
 import dev.haul.testkit.OriginServer;
 import java.io.InputStream;
@@ -20,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,5 +160,71 @@ class Issue8TransportTest {
     }
     assertThat(total).isEqualTo(length);
     await(() -> leased(t) == 0, "the connection to be released");
+  }
+
+  // ---- Issue 8 defect 2: a reset after the request was written was reported NOT_SENT and replayed. ----
+
+  @Test
+  void defect2PostResetAfterTheServerReadItIsSentOnce() {
+    NettyTransport t = transport(NettyTransportConfig.defaults());
+    HaulClient c = client(t, quickRetries());
+    server.enqueue(MockResponse.fault(Fault.RESET_AFTER_REQUEST));
+    server.enqueue(MockResponse.ok("replayed"));
+    Request post = Request.newBuilder(server.url("/order")).POST(RequestBody.ofString("buy", "text/plain")).build();
+    assertThatThrownBy(() -> c.send(post, BodyHandlers.ofString()))
+        .isInstanceOf(ConnectionClosedException.class)
+        .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.SENT_NO_RESPONSE));
+    assertThat(server.requestCount()).as("the server saw the POST exactly once").isEqualTo(1);
+    await(() -> leased(t) == 0, "the connection to be released");
+  }
+
+  @Test
+  void defect2ReusedConnectionClosedAfterTheRequestIsNotResentWithRetriesDisabled() {
+    NettyTransport t = transport(NettyTransportConfig.defaults());
+    HaulClient c = client(t, RetryPolicy.none());
+    server.enqueue(MockResponse.ok("a"));
+    server.enqueue(MockResponse.fault(Fault.CLOSE_AFTER_REQUEST));
+    server.enqueue(MockResponse.ok("must not be asked for"));
+    assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("a");
+    assertThatThrownBy(() -> c.send(Request.get(server.url("/b").toString()), BodyHandlers.ofString()))
+        .isInstanceOf(ConnectionClosedException.class)
+        .satisfies(e -> {
+          ConnectionClosedException cc = (ConnectionClosedException) e;
+          assertThat(cc.sendState()).isEqualTo(SendState.SENT_NO_RESPONSE);
+          assertThat(cc.onReusedConnection()).isTrue();
+        });
+    assertThat(server.requests()).extracting(r -> r.path()).containsExactly("/a", "/b");
+    await(() -> leased(t) == 0, "the connection to be released");
+  }
+
+  @Test
+  void defect2ReusedConnectionClosedAfterTheRequestIsAnImmediateVisibleRetryByDefault() throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.defaults());
+    List<Duration> delays = new CopyOnWriteArrayList<>();
+    EventListener retries = new EventListener() {
+      @Override
+      public void retryScheduled(Request request, int attempt, Duration delay, String reason) {
+        delays.add(delay);
+      }
+    };
+    // The default policy with its real (1 s) base delay: the stale-connection retry must not wait.
+    HaulClient c = Haul.newBuilder().transport(t).addEventListener(retries).build();
+    closeables.add(0, c);
+    server.enqueue(MockResponse.ok("a"));
+    server.enqueue(MockResponse.fault(Fault.CLOSE_AFTER_REQUEST));
+    server.enqueue(MockResponse.ok("b"));
+    c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString());
+    assertThat(c.sendAsync(Request.get(server.url("/b").toString()), BodyHandlers.ofString())
+        .get(10, TimeUnit.SECONDS).body()).isEqualTo("b");
+    assertThat(delays).containsExactly(Duration.ZERO);
+    assertThat(server.connectionCount()).isEqualTo(2);
+
+    // A POST on a connection that dies the same way is not repeated, whatever the policy.
+    server.enqueue(MockResponse.fault(Fault.CLOSE_AFTER_REQUEST));
+    server.enqueue(MockResponse.ok("must not be asked for"));
+    Request post = Request.newBuilder(server.url("/order")).POST(RequestBody.ofString("buy", "text/plain")).build();
+    assertThatThrownBy(() -> c.send(post, BodyHandlers.ofString()))
+        .isInstanceOf(ConnectionClosedException.class);
+    assertThat(server.requests().stream().filter(r -> r.method().equals("POST")).count()).isEqualTo(1);
   }
 }

@@ -73,9 +73,4 @@ public final class Failures {
     }
     return new HaulException("exchange failed: " + c, uri, state, c);
   }
-
-  /** Whether an I/O failure is a TCP reset. */
-  public static boolean isReset(Throwable t) {
-    return t instanceof IOException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("reset");
-  }
 }

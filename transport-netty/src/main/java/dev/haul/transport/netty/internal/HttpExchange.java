@@ -463,12 +463,9 @@ public final class HttpExchange {
     if (done) {
       return;
     }
-    SendState state = sendState();
-    if (state == SendState.SENT_NO_RESPONSE && Failures.isReset(cause)) {
-      // A reset before any response byte: the peer closed with our request unread.
-      state = SendState.NOT_SENT;
-    }
-    fail(Failures.map(cause, request.uri(), state, null, null));
+    // A reset after our request went out stays SENT_NO_RESPONSE: the server may have read and
+    // acted on the request before resetting; only the retry policy may decide to send it again.
+    fail(Failures.map(cause, request.uri(), sendState(), null, null));
   }
 
   /** Cancels the exchange because the caller cancelled the call. */
@@ -485,9 +482,16 @@ public final class HttpExchange {
     return headWritten ? SendState.SENT_NO_RESPONSE : SendState.NOT_SENT;
   }
 
-  private void fail(HaulException e) {
+  private void fail(HaulException failure) {
     if (done) {
       return;
+    }
+    HaulException e = failure;
+    if (reused && e instanceof ConnectionClosedException c && !c.onReusedConnection()
+        && c.sendState() == SendState.SENT_NO_RESPONSE) {
+      // Most likely a connection the server closed while it sat idle in the pool (F5): say so,
+      // so the retry policy can repeat a repeatable request at once.
+      e = new ConnectionClosedException(stripUri(c), request.uri(), c.sendState(), c.getCause(), true);
     }
     conn.doNotReuse("error");
     done = true;
@@ -504,6 +508,13 @@ public final class HttpExchange {
       body.onError(e);
     }
     handler.end(this, false);
+  }
+
+  /** The detail of {@code e}, without the URI that HaulException appends. */
+  private String stripUri(HaulException e) {
+    String m = e.getMessage();
+    int at = m.lastIndexOf(" [");
+    return at > 0 ? m.substring(0, at) : m;
   }
 
   private void cancelTimers() {
