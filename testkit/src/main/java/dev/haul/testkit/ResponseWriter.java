@@ -204,6 +204,14 @@ final class ResponseWriter {
     if (sendBody && r.chunked) {
       ctx.write(Unpooled.copiedBuffer("0\r\n\r\n", StandardCharsets.US_ASCII));
     }
+    if (!r.closeConnection && r.trailingBytes == null) {
+      // The connection counts as idle before its last bytes leave: a client that has seen the
+      // whole response must never find the server still busy with it (closeIdleConnections).
+      finished = true;
+      onDone.run();
+      ctx.flush();
+      return;
+    }
     ctx.flush();
     finishResponse();
   }

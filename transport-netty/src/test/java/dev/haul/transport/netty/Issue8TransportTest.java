@@ -2,25 +2,30 @@ package dev.haul.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.haul.BodyHandlers;
 import dev.haul.ConfigSource;
 import dev.haul.ConnectionClosedException;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
+import dev.haul.HaulConfig;
 import dev.haul.HaulException;
 import dev.haul.ProtocolException;
 import dev.haul.Request;
 import dev.haul.RequestBody;
 import dev.haul.Response;
 import dev.haul.SendState;
+import dev.haul.Timeouts;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
 import dev.haul.testkit.OriginServer;
+import io.netty.channel.epoll.Epoll;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +37,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Regression tests for the transport side of issue 8, end to end against a real origin server. */
 class Issue8TransportTest {
@@ -226,5 +233,96 @@ class Issue8TransportTest {
     assertThatThrownBy(() -> c.send(post, BodyHandlers.ofString()))
         .isInstanceOf(ConnectionClosedException.class);
     assertThat(server.requests().stream().filter(r -> r.method().equals("POST")).count()).isEqualTo(1);
+  }
+
+  // ---- Issue 8 defect 3: waiters held back by max-total were woken only by their own origin. ----
+
+  static PoolStats stats(NettyTransport t, OriginServer s) {
+    return t.poolStats().stream().filter(p -> p.origin().port() == s.port()).findFirst()
+        .orElse(new PoolStats(dev.haul.Origin.of(s.url("/")), 0, 0, 0, 0, Map.of()));
+  }
+
+  private HaulClient patientClient(NettyTransport t) {
+    HaulClient c = Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
+        .config(HaulConfig.builder().timeout(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(30)).build())
+        .build();
+    closeables.add(0, c);
+    return c;
+  }
+
+  @Test
+  void defect3IdleConnectionsOfAnotherOriginMakeRoomAtOnce() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      NettyTransport t = transport(NettyTransportConfig.builder().maxTotal(2).maxPerHost(2).build());
+      HaulClient c = patientClient(t);
+      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(200)).build());
+      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
+      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
+      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      await(() -> stats(t, server).idle() == 2, "both slots idle on origin A");
+      b.enqueue(MockResponse.ok("b"));
+      assertThat(c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString())
+          .get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
+      assertThat(stats(t, server).closedByReason()).containsEntry("evicted-for-capacity", 1L);
+    }
+  }
+
+  @Test
+  void defect3ReleaseOnOneOriginWakesAWaiterOfAnother() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      NettyTransport t = transport(NettyTransportConfig.builder().maxTotal(2).maxPerHost(2).build());
+      HaulClient c = patientClient(t);
+      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(500)).build());
+      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
+      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, server).leased() == 2, "both slots leased on origin A");
+      b.enqueue(MockResponse.ok("b"));
+      var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
+      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      // A's connections went idle: one is closed for B well within the 30 s acquire timeout.
+      assertThat(call.get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
+      await(() -> leased(t) == 0, "no leased connections");
+      assertThat(t.poolStats().stream().mapToInt(p -> p.leased() + p.idle()).sum()).isLessThanOrEqualTo(2);
+    }
+  }
+
+  // ---- Issue 8 defect 4: nothing read an idle connection (late stray bytes, missed FIN). ----
+
+  @Test
+  void defect4StrayBytesInALaterSegmentNeverBecomeTheNextResponse() throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.defaults());
+    HaulClient c = client(t, RetryPolicy.none());
+    MockResponse first = MockResponse.builder().body("a")
+        .trailingBytes("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil".getBytes(StandardCharsets.ISO_8859_1),
+            Duration.ofMillis(100))
+        .build();
+    server.enqueue(first);
+    server.enqueue(MockResponse.ok("b"));
+    assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("a");
+    first.trailingBytesSent().get(5, TimeUnit.SECONDS);
+    await(() -> stats(t, server).closedByReason().containsKey("unexpected-data"),
+        "the idle connection to be closed on the stray bytes");
+    assertThat(c.send(Request.get(server.url("/b").toString()), BodyHandlers.ofString()).body()).isEqualTo("b");
+    assertThat(server.requests().get(1).connectionId()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = NettyTransportConfig.Io.class, names = {"NIO", "EPOLL"})
+  void defect4AnIdleFinIsSeenBeforeBorrow(NettyTransportConfig.Io io) {
+    assumeTrue(io != NettyTransportConfig.Io.EPOLL || Epoll.isAvailable(), "epoll");
+    NettyTransport t = transport(NettyTransportConfig.builder().io(io).build());
+    HaulClient c = client(t, RetryPolicy.none());
+    server.enqueue(MockResponse.ok("a"));
+    server.enqueue(MockResponse.ok("b"));
+    assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("a");
+    await(() -> stats(t, server).idle() == 1, "an idle connection");
+    assertThat(server.closeIdleConnections()).isEqualTo(1);
+    await(() -> stats(t, server).idle() == 0 && stats(t, server).closedByReason().containsKey("remote-closed"),
+        "the FIN to take the idle connection out of the pool");
+    assertThat(c.send(Request.get(server.url("/b").toString()), BodyHandlers.ofString()).body()).isEqualTo("b");
+    assertThat(server.connectionCount()).isEqualTo(2);
   }
 }

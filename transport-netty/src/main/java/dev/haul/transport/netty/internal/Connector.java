@@ -129,7 +129,7 @@ public final class Connector {
       h.setHandshakeTimeoutMillis(Math.max(1, tlsTimeout.toMillis()));
       ch.pipeline().addLast("tls", h);
     }
-    DecodeLimits limits = new DecodeLimits(config.maxDecodedBytes(), config.maxCompressionRatio());
+    DecodeLimits limits = new DecodeLimits(config.maxDecodedBytes(), config.maxCompressionRatio(), config.decompress());
     StrictResponseDecoder decoder = new StrictResponseDecoder(config.maxStatusLineLength(), config.maxHeaderSize());
     ConnectionHandler[] handler = new ConnectionHandler[1];
     ResponseHeadValidator validator = new ResponseHeadValidator(config.maxStatusLineLength(),
@@ -143,10 +143,12 @@ public final class Connector {
         .addLast("decompressor", limits.decompressor())
         .addLast("decoded", limits.decodedCounter())
         .addLast("connection", handler[0]);
+    // The pool judges age on its own ticker (injectable, so tests control time).
+    long created = config.ticker().read();
     long lifetime = config.maxLifetime().toNanos();
     long expires = lifetime == 0 ? Long.MAX_VALUE
-        : start + (long) (lifetime * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
-    PooledConnection c = new PooledConnection(origin, ch, handler[0], start, expires);
+        : created + (long) (lifetime * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    PooledConnection c = new PooledConnection(origin, ch, handler[0], created, expires);
     handler[0].connection = c;
     return c;
   }

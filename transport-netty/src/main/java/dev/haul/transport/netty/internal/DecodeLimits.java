@@ -31,19 +31,27 @@ public final class DecodeLimits {
 
   private final long maxDecoded;
   private final int maxRatio;
+  private final boolean decompress;
   private boolean enabled;
   private boolean decoding; // the current response is being decoded by us
   private long received;
   private long decoded;
 
-  public DecodeLimits(long maxDecoded, int maxRatio) {
+  /** {@code decompress}: haul.transport.decompress; when false nothing is ever decoded. */
+  public DecodeLimits(long maxDecoded, int maxRatio, boolean decompress) {
     this.maxDecoded = maxDecoded;
     this.maxRatio = maxRatio;
+    this.decompress = decompress;
+  }
+
+  /** Whether transparent decoding is switched on for this transport. */
+  public boolean decompress() {
+    return decompress;
   }
 
   /** Starts a new exchange; {@code transparent} when Haul added Accept-Encoding itself. */
   public void reset(boolean transparent) {
-    this.enabled = transparent;
+    this.enabled = transparent && decompress;
     this.decoding = false;
     this.received = 0;
     this.decoded = 0;

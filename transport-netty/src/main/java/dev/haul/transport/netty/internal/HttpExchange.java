@@ -110,7 +110,8 @@ public final class HttpExchange {
 
   void start() {
     boolean head = request.method().equals("HEAD");
-    transparentDecoding = !request.headers().contains("Accept-Encoding")
+    transparentDecoding = handler.limits.decompress()
+        && !request.headers().contains("Accept-Encoding")
         && !request.headers().contains("Range");
     handler.validator.expectHead();
     handler.decoder.headRequest(head);
