@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.haul.BodyHandlers;
 import dev.haul.ConfigSource;
+import dev.haul.ConnectFailedException;
+import dev.haul.ConnectTimeoutException;
 import dev.haul.ConnectionClosedException;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
@@ -32,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -324,5 +328,68 @@ class Issue8TransportTest {
         "the FIN to take the idle connection out of the pool");
     assertThat(c.send(Request.get(server.url("/b").toString()), BodyHandlers.ofString()).body()).isEqualTo("b");
     assertThat(server.connectionCount()).isEqualTo(2);
+  }
+
+  // ---- Issue 8 defect 9: only UnknownHostException was handled while connecting; no DNS timeout. ----
+
+  private HaulClient resolverClient(NettyTransport t) {
+    HaulClient c = Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
+        .config(HaulConfig.builder().connectTimeout(Duration.ofMillis(300))
+            .timeout(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(30)).build())
+        .build();
+    closeables.add(0, c);
+    return c;
+  }
+
+  @Test
+  void defect9ResolverThatThrowsFailsTypedAndFreesThePoolSlot() throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.builder().maxPerHost(1)
+        .resolver(host -> {
+          throw new IllegalStateException("resolver broken");
+        }).build());
+    HaulClient c = resolverClient(t);
+    String url = "http://broken-resolver.test:" + server.port() + "/";
+    // Twice with one slot per host: a leaked slot would make the second call wait for the pool.
+    for (int i = 0; i < 2; i++) {
+      var call = c.sendAsync(Request.get(url), BodyHandlers.ofString());
+      assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(ConnectFailedException.class)
+          .hasMessageContaining("resolver")
+          .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+    }
+    PoolStats s = t.poolStats().get(0);
+    assertThat(s.leased()).isZero();
+    assertThat(s.pending()).isZero();
+  }
+
+  @Test
+  void defect9ResolverThatNeverAnswersTimesOutWithinTheConnectTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    NettyTransport t = transport(NettyTransportConfig.builder().maxPerHost(1)
+        .resolver(host -> {
+          try {
+            release.await(); // hangs like a resolver whose server never answers
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new java.net.UnknownHostException(host);
+        }).build());
+    HaulClient c = resolverClient(t);
+    String url = "http://hanging-resolver.test:" + server.port() + "/";
+    try {
+      for (int i = 0; i < 2; i++) {
+        var call = c.sendAsync(Request.get(url), BodyHandlers.ofString());
+        assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOf(ConnectTimeoutException.class)
+            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+      }
+      PoolStats s = t.poolStats().get(0);
+      assertThat(s.leased()).isZero();
+      assertThat(s.pending()).isZero();
+    } finally {
+      release.countDown();
+    }
   }
 }
