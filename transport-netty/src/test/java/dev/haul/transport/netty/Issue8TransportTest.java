@@ -19,21 +19,32 @@ import dev.haul.RequestBody;
 import dev.haul.Response;
 import dev.haul.SendState;
 import dev.haul.Timeouts;
+import dev.haul.TlsException;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RetryPolicy;
+import dev.haul.transport.netty.internal.Failures;
 import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
 import dev.haul.testkit.OriginServer;
 import io.netty.channel.epoll.Epoll;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -390,6 +401,108 @@ class Issue8TransportTest {
       assertThat(s.pending()).isZero();
     } finally {
       release.countDown();
+    }
+  }
+
+  // ---- Issue 8 defect 12 (transport parts). ----
+
+  @Test
+  void defect12TlsErrorMidResponseKeepsTheTrueSendState() {
+    // Every SSLException was mapped NOT_SENT, even after the response had started.
+    URI uri = URI.create("https://example.test/");
+    HaulException mid = Failures.map(new SSLException("bad record MAC"), uri, SendState.RESPONSE_STARTED, null, null);
+    assertThat(mid).isInstanceOf(TlsException.class);
+    assertThat(mid.sendState()).isEqualTo(SendState.RESPONSE_STARTED);
+    HaulException wrapped = Failures.map(new io.netty.handler.codec.DecoderException(new SSLException("bad record")),
+        uri, SendState.SENT_NO_RESPONSE, null, null);
+    assertThat(wrapped).isInstanceOf(TlsException.class);
+    assertThat(wrapped.sendState()).isEqualTo(SendState.SENT_NO_RESPONSE);
+    assertThat(Failures.map(new SSLException("handshake"), uri, SendState.NOT_SENT, null, null).sendState())
+        .isEqualTo(SendState.NOT_SENT);
+  }
+
+  /** An endless upload of 64 KiB buffers that records its subscription's cancellation. */
+  private static final class RecordingPublisher implements Flow.Publisher<ByteBuffer> {
+    final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+    final AtomicLong sent = new AtomicLong();
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+      s.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+          for (long i = 0; i < n && !cancelled.isDone(); i++) {
+            sent.addAndGet(64 * 1024);
+            s.onNext(ByteBuffer.allocate(64 * 1024));
+          }
+        }
+
+        @Override
+        public void cancel() {
+          cancelled.complete(null);
+        }
+      });
+    }
+  }
+
+  @Test
+  void defect12EarlyAnswerCancelsTheUpload() throws Exception {
+    // A server that answers 413 as soon as it has the request head, then keeps draining the
+    // upload without closing: only the client can stop it.
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread drain = new Thread(() -> {
+        try (Socket s = listener.accept()) {
+          InputStream in = s.getInputStream();
+          byte[] head = new byte[4];
+          int matched = 0;
+          while (matched < 4) { // read up to the blank line that ends the head
+            int b = in.read();
+            if (b < 0) {
+              return;
+            }
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+          }
+          s.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          byte[] sink = new byte[64 * 1024];
+          while (in.read(sink) >= 0) {
+            // drain until the client closes
+          }
+        } catch (java.io.IOException ignored) {
+          // the client closed
+        }
+      }, "early-answer-server");
+      drain.setDaemon(true);
+      drain.start();
+      NettyTransport t = transport(NettyTransportConfig.defaults());
+      HaulClient c = client(t, RetryPolicy.none());
+      RecordingPublisher upload = new RecordingPublisher();
+      long declared = 1L << 40;
+      Request post = Request.newBuilder(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/upload"))
+          .POST(RequestBody.ofPublisher(upload, declared, "application/octet-stream")).build();
+      Response<String> r = c.sendAsync(post, BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+      assertThat(r.status()).isEqualTo(413);
+      upload.cancelled.get(5, TimeUnit.SECONDS);
+      await(() -> leased(t) == 0, "the connection to be released");
+      assertThat(t.poolStats().get(0).closedByReason()).containsKey("request-body-not-sent");
+      drain.join(5000);
+      assertThat(drain.isAlive()).as("the client closed the connection").isFalse();
+    }
+  }
+
+  @Test
+  void defect12DecompressionCanBeSwitchedOff() throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.from(ConfigSource.fromMap(
+        Map.of("haul.transport.decompress", "false"))));
+    HaulClient c = client(t, RetryPolicy.none());
+    MockResponse gz = MockResponse.builder().body("hello, untouched").gzip().build();
+    server.enqueue(gz);
+    Response<byte[]> r = c.send(Request.get(server.url("/gz").toString()), BodyHandlers.ofByteArray());
+    assertThat(server.takeRequest().header("Accept-Encoding")).isNull();
+    assertThat(r.headers().get("Content-Encoding")).isEqualTo("gzip");
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello, untouched");
     }
   }
 }

@@ -327,6 +327,13 @@ public final class HttpExchange {
       return;
     }
     headReceived = true;
+    if (!requestWritten && writer != null) {
+      // The server answered before the upload ended (413, an early 200...): stop sending, close
+      // what the body reads from, and never reuse the connection (its request is cut short).
+      writer.cancel();
+      conn.doNotReuse("request-body-not-sent");
+      requestWritten = true; // no write timeout applies any more
+    }
     if (!HttpUtil.isKeepAlive(r)) {
       conn.doNotReuse("connection-close");
     }
