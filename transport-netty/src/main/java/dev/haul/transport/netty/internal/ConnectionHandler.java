@@ -87,7 +87,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
    * is seen at once (autoRead is off; on NIO {@code isActive()} alone never notices a FIN) and
    * the connection leaves the pool instead of handing those bytes to the next exchange.
    */
-  private void watchIdle() {
+  void watchIdle() {
     if (ctx.channel().isActive()) {
       ctx.read();
     }

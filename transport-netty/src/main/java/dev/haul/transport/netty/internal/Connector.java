@@ -164,7 +164,7 @@ public final class Connector {
       listener.connectEnd(origin, address, Duration.ofNanos(System.nanoTime() - start));
       SslHandler sslHandler = c.channel.pipeline().get(SslHandler.class);
       if (sslHandler == null) {
-        result.complete(c);
+        handOver(c, result);
         return;
       }
       long tlsStart = System.nanoTime();
@@ -174,7 +174,7 @@ public final class Connector {
           var session = sslHandler.engine().getSession();
           listener.tlsEnd(origin, session.getProtocol(), session.getCipherSuite(),
               Duration.ofNanos(System.nanoTime() - tlsStart));
-          result.complete(c);
+          handOver(c, result);
         } else {
           c.doNotReuse("tls-failed");
           c.channel.close();
@@ -182,6 +182,18 @@ public final class Connector {
         }
       });
     });
+  }
+
+  /**
+   * Completes the connect. Until its first exchange the new connection is watched like an idle
+   * one: a server that speaks first or closes is noticed. Should the connect have been decided
+   * already (cannot happen today, but a leak would be silent), the channel is closed.
+   */
+  private static void handOver(PooledConnection c, CompletableFuture<PooledConnection> result) {
+    c.handler.watchIdle();
+    if (!result.complete(c)) {
+      c.channel.close();
+    }
   }
 
   private PooledConnection pipeline(Channel ch, Origin origin, ConnectionPool pool, Duration tlsTimeout, long start) {

@@ -464,7 +464,7 @@ public final class HttpExchange {
     SendState state = sendState();
     String what = headReceived ? "connection closed before the response body was complete"
         : "connection closed before the response headers";
-    fail(new ConnectionClosedException(what, request.uri(), state, null));
+    fail(markIfReused(new ConnectionClosedException(what, request.uri(), state, null)));
   }
 
   void onFailure(Throwable cause) {
@@ -473,7 +473,7 @@ public final class HttpExchange {
     }
     // A reset after our request went out stays SENT_NO_RESPONSE: the server may have read and
     // acted on the request before resetting; only the retry policy may decide to send it again.
-    fail(Failures.map(cause, request.uri(), sendState(), null, null));
+    fail(markIfReused(Failures.map(cause, request.uri(), sendState(), null, null)));
   }
 
   /** Cancels the exchange because the caller cancelled the call. */
@@ -490,16 +490,22 @@ public final class HttpExchange {
     return headWritten ? SendState.SENT_NO_RESPONSE : SendState.NOT_SENT;
   }
 
-  private void fail(HaulException failure) {
-    if (done) {
-      return;
-    }
-    HaulException e = failure;
+  /**
+   * The peer closed or reset the connection. On a reused connection before any response byte,
+   * most likely the server closed it while it sat idle in the pool (F5): say so, so that the
+   * retry policy can repeat a repeatable request at once.
+   */
+  private HaulException markIfReused(HaulException e) {
     if (reused && e instanceof ConnectionClosedException c && !c.onReusedConnection()
         && c.sendState() == SendState.SENT_NO_RESPONSE) {
-      // Most likely a connection the server closed while it sat idle in the pool (F5): say so,
-      // so the retry policy can repeat a repeatable request at once.
-      e = new ConnectionClosedException(stripUri(c), request.uri(), c.sendState(), c.getCause(), true);
+      return new ConnectionClosedException(stripUri(c), request.uri(), c.sendState(), c.getCause(), true);
+    }
+    return e;
+  }
+
+  private void fail(HaulException e) {
+    if (done) {
+      return;
     }
     conn.doNotReuse("error");
     done = true;
