@@ -47,7 +47,7 @@ final class ResponseWriter {
     this.sendBody = !isHead && !r.headOnly;
     this.onDone = onDone;
     boolean cut = r.fault == Fault.CLOSE_DURING_BODY || r.fault == Fault.RESET_DURING_BODY
-        || r.fault == Fault.STALL_DURING_BODY;
+        || r.fault == Fault.STALL_DURING_BODY || r.fault == Fault.CORRUPT_TLS_DURING_BODY;
     this.limit = cut ? Math.min(r.faultAfterBytes, r.length) : r.length;
   }
 
@@ -192,6 +192,14 @@ final class ResponseWriter {
       case RESET_DURING_BODY -> {
         finished = true;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> reset(ctx));
+        return;
+      }
+      case CORRUPT_TLS_DURING_BODY -> {
+        finished = true;
+        ctx.flush();
+        // Written from the first handler's context (TLS), so the bytes skip the encryption.
+        ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(
+            "this is not a TLS record\r\n".repeat(4), StandardCharsets.US_ASCII));
         return;
       }
       case STALL_DURING_BODY -> {

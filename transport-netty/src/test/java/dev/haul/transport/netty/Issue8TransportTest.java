@@ -421,6 +421,21 @@ class Issue8TransportTest {
         .isEqualTo(SendState.NOT_SENT);
   }
 
+  @Test
+  void defect12TlsFailureInTheMiddleOfTheBodyIsNotNotSent() throws Exception {
+    try (OriginServer tls = OriginServer.builder().tls().start()) {
+      NettyTransport t = transport(NettyTransportConfig.builder().trust(tls.trustedCertificate()).build());
+      HaulClient c = client(t, quickRetries());
+      tls.enqueue(MockResponse.builder().body(new byte[100_000]).fault(Fault.CORRUPT_TLS_DURING_BODY, 1000).build());
+      tls.enqueue(MockResponse.ok("must not be asked for"));
+      assertThatThrownBy(() -> c.send(Request.get(tls.url("/tls").toString()), BodyHandlers.ofByteArray()))
+          .isInstanceOf(TlsException.class)
+          .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.RESPONSE_STARTED));
+      assertThat(tls.requestCount()).isEqualTo(1);
+      await(() -> leased(t) == 0, "the connection to be released");
+    }
+  }
+
   /** An endless upload of 64 KiB buffers that records its subscription's cancellation. */
   private static final class RecordingPublisher implements Flow.Publisher<ByteBuffer> {
     final CompletableFuture<Void> cancelled = new CompletableFuture<>();
