@@ -47,8 +47,12 @@ import java.security.KeyStore;
  *       buffers to the file as they are.
  *   <li>Strict parsing: every malformed or ambiguous response is a typed
  *       {@link dev.haul.ProtocolException} and its connection is closed, never pooled.
- *   <li>gzip and deflate decoded transparently when Haul asked for them (never with Range), with
- *       caps on decoded bytes and on the compression ratio.
+ *   <li>gzip and deflate decoded transparently when Haul asked for them (never with Range, never
+ *       with {@code haul.transport.decompress=false}), with caps on decoded bytes and on the
+ *       compression ratio that apply to those bodies only.
+ *   <li>Idle pooled connections are watched: a stray byte or a FIN closes them at once.
+ *   <li>A request is resent by the transport only when none of it reached the socket (a pooled
+ *       connection found dead first); anything else is the client's retry policy's decision.
  * </ul>
  */
 public final class NettyTransport implements Transport {

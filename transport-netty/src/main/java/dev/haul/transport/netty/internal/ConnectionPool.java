@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Haul's connection pool, keyed by origin: a per-origin and a global maximum, a bounded queue of
  * pending acquires with a timeout (or fail-fast), LIFO or FIFO reuse, idle timeout (kept below a
  * server's {@code Keep-Alive: timeout}), maximum lifetime with jitter, validation on borrow and a
- * background eviction task. One lock guards it all; nothing under the lock blocks.
+ * background eviction task. Idle connections keep a read pending (see ConnectionHandler), so a
+ * FIN or stray bytes take them out of the pool. A slot freed on any origin serves waiters of
+ * every origin. Time comes from the configured {@link Ticker}. One lock guards it all; nothing
+ * under the lock blocks.
  */
 public final class ConnectionPool implements AutoCloseable {
 
