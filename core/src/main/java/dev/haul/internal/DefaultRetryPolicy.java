@@ -1,5 +1,6 @@
 package dev.haul.internal;
 
+import dev.haul.ConnectionClosedException;
 import dev.haul.HaulException;
 import dev.haul.RetryAfterExceededException;
 import dev.haul.SendState;
@@ -97,6 +98,12 @@ public final class DefaultRetryPolicy implements RetryPolicy {
     if (failure.sendState() != SendState.NOT_SENT && !attempt.request().isRepeatable()) {
       return Decision.stop(name + " after the request was sent, and " + attempt.request().method()
           + " is not marked safe to retry");
+    }
+    if (failure instanceof ConnectionClosedException c && c.onReusedConnection()
+        && failure.sendState() == SendState.SENT_NO_RESPONSE) {
+      // A pooled connection the server had closed while idle (F5): nothing is wrong with the
+      // origin, so the repeatable request goes again at once, on another connection.
+      return Decision.retryAfter(Duration.ZERO, name + " on a reused connection (" + failure.sendState() + ")");
     }
     return Decision.retryAfter(backoff(attempt.number()), name + " (" + failure.sendState() + ")");
   }

@@ -19,5 +19,10 @@ public enum Fault {
   /** Send the headers and N body bytes, then reset (F10). */
   RESET_DURING_BODY,
   /** Send the headers and N body bytes, then stop sending but keep the connection open (F12). */
-  STALL_DURING_BODY
+  STALL_DURING_BODY,
+  /**
+   * TLS only: send the headers and N body bytes, then bytes that are no TLS record, beneath the
+   * encryption, so the client's TLS layer fails in the middle of the response.
+   */
+  CORRUPT_TLS_DURING_BODY
 }

@@ -43,6 +43,10 @@ public final class MockResponse {
   final long faultAfterBytes;
   final byte[] raw;
   final boolean headOnly;
+  final boolean generated;
+  final byte[] trailingBytes;
+  final Duration trailingDelay;
+  final java.util.concurrent.CompletableFuture<Void> trailingSent;
 
   private MockResponse(Builder b) {
     this.status = b.status;
@@ -51,7 +55,7 @@ public final class MockResponse {
     this.body = b.body;
     this.file = b.file;
     this.fileOffset = b.fileOffset;
-    this.length = b.file != null ? b.fileLength : b.body.length;
+    this.length = b.generated ? b.generatedLength : b.file != null ? b.fileLength : b.body.length;
     this.chunked = b.chunked;
     this.chunkSize = b.chunkSize;
     this.contentLength = b.contentLength;
@@ -65,6 +69,10 @@ public final class MockResponse {
     this.faultAfterBytes = b.faultAfterBytes;
     this.raw = b.raw;
     this.headOnly = b.headOnly;
+    this.generated = b.generated;
+    this.trailingBytes = b.trailingBytes;
+    this.trailingDelay = b.trailingDelay;
+    this.trailingSent = new java.util.concurrent.CompletableFuture<>();
   }
 
   public static Builder builder() {
@@ -81,6 +89,23 @@ public final class MockResponse {
     return builder().raw(ascii.getBytes(StandardCharsets.ISO_8859_1)).build();
   }
 
+  /**
+   * 200 with a generated body of {@code length} bytes (any size, even many GiB): byte {@code i} is
+   * {@link #generatedByte(long) generatedByte(i)}. It is produced as it is sent, with the
+   * connection's backpressure, never held in memory; {@code Content-Length} is set.
+   */
+  public static MockResponse generated(long length) {
+    return builder().generatedBody(length).build();
+  }
+
+  /** The byte at {@code offset} of a {@link #generated(long)} body: {@code offset % 251}. */
+  public static byte generatedByte(long offset) {
+    return (byte) (offset % GENERATED_PERIOD);
+  }
+
+  /** The period of the generated pattern: a prime, so it never lines up with buffer sizes. */
+  static final int GENERATED_PERIOD = 251;
+
   /** This fault, with an otherwise default response. */
   public static MockResponse fault(Fault fault) {
     return builder().fault(fault, 0).build();
@@ -96,6 +121,14 @@ public final class MockResponse {
 
   public Fault faultKind() {
     return fault;
+  }
+
+  /**
+   * Completes when the bytes of {@link Builder#trailingBytes} were written (after the response,
+   * in their own segment), so a test knows when they are on their way.
+   */
+  public java.util.concurrent.CompletableFuture<Void> trailingBytesSent() {
+    return trailingSent;
   }
 
   /** The body length in bytes. */
@@ -131,6 +164,10 @@ public final class MockResponse {
     private long faultAfterBytes;
     private byte[] raw;
     private boolean headOnly;
+    private boolean generated;
+    private long generatedLength;
+    private byte[] trailingBytes;
+    private Duration trailingDelay = Duration.ZERO;
 
     private Builder() {}
 
@@ -155,6 +192,10 @@ public final class MockResponse {
       faultAfterBytes = r.faultAfterBytes;
       raw = r.raw;
       headOnly = r.headOnly;
+      generated = r.generated;
+      generatedLength = r.generated ? r.length : 0;
+      trailingBytes = r.trailingBytes;
+      trailingDelay = r.trailingDelay;
     }
 
     public Builder status(int status) {
@@ -183,6 +224,29 @@ public final class MockResponse {
     public Builder body(byte[] bytes) {
       this.body = bytes.clone();
       this.file = null;
+      this.generated = false;
+      return this;
+    }
+
+    /** A generated body of {@code length} bytes; see {@link MockResponse#generated(long)}. */
+    public Builder generatedBody(long length) {
+      if (length < 0) {
+        throw new IllegalArgumentException("length: " + length + " (expected: >= 0)");
+      }
+      this.generated = true;
+      this.generatedLength = length;
+      this.file = null;
+      return this;
+    }
+
+    /**
+     * After the complete response, waits {@code delay} and then writes {@code bytes} on the same
+     * connection, in a segment of their own: stray bytes a client must never take for the next
+     * response (response desync).
+     */
+    public Builder trailingBytes(byte[] bytes, Duration delay) {
+      this.trailingBytes = bytes.clone();
+      this.trailingDelay = requireNonNull(delay, "delay is null");
       return this;
     }
 
@@ -202,6 +266,7 @@ public final class MockResponse {
     /** A region of a file as the body. */
     public Builder body(Path path, long offset, long length) {
       this.file = requireNonNull(path, "path is null");
+      this.generated = false;
       this.fileOffset = offset;
       this.fileLength = length;
       return this;
@@ -209,7 +274,7 @@ public final class MockResponse {
 
     /** Compresses the current byte body with gzip and sets {@code Content-Encoding: gzip}. */
     public Builder gzip() {
-      if (file != null) {
+      if (file != null || generated) {
         throw new IllegalStateException("gzip works on byte bodies");
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -22,6 +22,14 @@ import java.util.concurrent.TimeUnit;
 final class ResponseWriter {
 
   private static final int PIECE = 64 * 1024;
+  /** The generated pattern over PIECE + one period: any piece is a slice of it, never a copy. */
+  private static final byte[] PATTERN = new byte[PIECE + MockResponse.GENERATED_PERIOD];
+
+  static {
+    for (int i = 0; i < PATTERN.length; i++) {
+      PATTERN[i] = MockResponse.generatedByte(i);
+    }
+  }
 
   private final ChannelHandlerContext ctx;
   private final MockResponse r;
@@ -39,7 +47,7 @@ final class ResponseWriter {
     this.sendBody = !isHead && !r.headOnly;
     this.onDone = onDone;
     boolean cut = r.fault == Fault.CLOSE_DURING_BODY || r.fault == Fault.RESET_DURING_BODY
-        || r.fault == Fault.STALL_DURING_BODY;
+        || r.fault == Fault.STALL_DURING_BODY || r.fault == Fault.CORRUPT_TLS_DURING_BODY;
     this.limit = cut ? Math.min(r.faultAfterBytes, r.length) : r.length;
   }
 
@@ -112,6 +120,9 @@ final class ResponseWriter {
         return;
       }
       long n = Math.min(limit - sent, r.throttleBytes > 0 ? r.throttleBytes : PIECE);
+      if (r.generated) {
+        n = Math.min(n, PIECE); // a slice of PATTERN
+      }
       if (r.chunked) {
         n = Math.min(n, r.chunkSize);
       }
@@ -149,6 +160,9 @@ final class ResponseWriter {
   }
 
   private ByteBuf read(long offset, int n) throws IOException {
+    if (r.generated) {
+      return Unpooled.wrappedBuffer(PATTERN, (int) (offset % MockResponse.GENERATED_PERIOD), n);
+    }
     if (r.file == null) {
       return Unpooled.wrappedBuffer(r.body, (int) offset, n);
     }
@@ -180,6 +194,14 @@ final class ResponseWriter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> reset(ctx));
         return;
       }
+      case CORRUPT_TLS_DURING_BODY -> {
+        finished = true;
+        ctx.flush();
+        // Written from the first handler's context (TLS), so the bytes skip the encryption.
+        ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(
+            "this is not a TLS record\r\n".repeat(4), StandardCharsets.US_ASCII));
+        return;
+      }
       case STALL_DURING_BODY -> {
         finished = true;
         ctx.flush();
@@ -189,6 +211,14 @@ final class ResponseWriter {
     }
     if (sendBody && r.chunked) {
       ctx.write(Unpooled.copiedBuffer("0\r\n\r\n", StandardCharsets.US_ASCII));
+    }
+    if (!r.closeConnection && r.trailingBytes == null) {
+      // The connection counts as idle before its last bytes leave: a client that has seen the
+      // whole response must never find the server still busy with it (closeIdleConnections).
+      finished = true;
+      onDone.run();
+      ctx.flush();
+      return;
     }
     ctx.flush();
     finishResponse();
@@ -203,6 +233,14 @@ final class ResponseWriter {
       Duration d = r.closeDelay;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f ->
           ctx.executor().schedule(() -> ctx.close(), d.toNanos(), TimeUnit.NANOSECONDS));
+    } else if (r.trailingBytes != null) {
+      // The stray bytes go out after a pause, so they arrive in a segment of their own.
+      ctx.executor().schedule(() -> {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(r.trailingBytes)).addListener(f -> {
+          r.trailingSent.complete(null);
+          onDone.run();
+        });
+      }, r.trailingDelay.toNanos(), TimeUnit.NANOSECONDS);
     } else {
       onDone.run();
     }

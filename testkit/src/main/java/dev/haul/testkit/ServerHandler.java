@@ -21,7 +21,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private final OriginServer server;
   private final int connectionId;
   private int sequence;
-  private ResponseWriter writer;
+  private volatile ResponseWriter writer; // read by closeIdleConnections on other threads
   private boolean ignoreInput;
   // Headers as they arrived: the aggregator rewrites Transfer-Encoding into Content-Length.
   private final java.util.ArrayDeque<List<Map.Entry<String, String>>> arrivedHeaders = new java.util.ArrayDeque<>();

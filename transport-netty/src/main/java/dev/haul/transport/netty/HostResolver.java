@@ -5,7 +5,10 @@ import java.net.UnknownHostException;
 
 /**
  * Turns a host name into an address (like OkHttp's {@code Dns}). The default asks the system
- * resolver; tests and split-horizon setups supply their own. Called off the event loop.
+ * resolver; tests and split-horizon setups supply their own. Called off the event loop, and
+ * bounded by the connect timeout: a resolver that hangs fails the connect with
+ * {@link dev.haul.ConnectTimeoutException}, one that throws anything with
+ * {@link dev.haul.ConnectFailedException}.
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -47,8 +47,12 @@ import java.security.KeyStore;
  *       buffers to the file as they are.
  *   <li>Strict parsing: every malformed or ambiguous response is a typed
  *       {@link dev.haul.ProtocolException} and its connection is closed, never pooled.
- *   <li>gzip and deflate decoded transparently when Haul asked for them (never with Range), with
- *       caps on decoded bytes and on the compression ratio.
+ *   <li>gzip and deflate decoded transparently when Haul asked for them (never with Range, never
+ *       with {@code haul.transport.decompress=false}), with caps on decoded bytes and on the
+ *       compression ratio that apply to those bodies only.
+ *   <li>Idle pooled connections are watched: a stray byte or a FIN closes them at once.
+ *   <li>A request is resent by the transport only when none of it reached the socket (a pooled
+ *       connection found dead first); anything else is the client's retry policy's decision.
  * </ul>
  */
 public final class NettyTransport implements Transport {
@@ -116,9 +120,10 @@ public final class NettyTransport implements Transport {
               if (!result.complete(r)) {
                 r.body().close();
               }
-            } else if (lease.reused() && !forceNew && isStale(e, exchange)) {
-              // The pooled connection died under us before any response byte (F5): once more on a
-              // fresh connection, invisible to the caller.
+            } else if (lease.reused() && !forceNew && isStale(e)) {
+              // The pooled connection was found dead before any byte of the request reached the
+              // socket (F5): once more on a fresh connection, invisible to the caller. Anything
+              // that may have reached the server is the retry policy's decision, never ours.
               attempt(exchange, result, openedAt, true);
             } else {
               result.completeExceptionally(e);
@@ -127,12 +132,8 @@ public final class NettyTransport implements Transport {
         });
   }
 
-  private static boolean isStale(Throwable e, Exchange exchange) {
-    if (!(e instanceof ConnectionClosedException h)) {
-      return false;
-    }
-    return h.sendState() == SendState.NOT_SENT
-        || h.sendState() == SendState.SENT_NO_RESPONSE && exchange.request().isRepeatable();
+  private static boolean isStale(Throwable e) {
+    return e instanceof ConnectionClosedException h && h.sendState() == SendState.NOT_SENT;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.haul.ConfigSource;
 import dev.haul.internal.DataSizes;
 import dev.haul.internal.Durations;
 import dev.haul.internal.Settings;
+import dev.haul.spi.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +67,8 @@ public final class NettyTransportConfig {
   private final List<X509Certificate> trustedCertificates;
   private final Path trustPem;
   private final HostResolver resolver;
+  private final boolean decompress;
+  private final Ticker ticker;
 
   private NettyTransportConfig(Builder b) {
     this.maxPerHost = b.maxPerHost;
@@ -87,6 +90,22 @@ public final class NettyTransportConfig {
     this.trustedCertificates = List.copyOf(b.trustedCertificates);
     this.trustPem = b.trustPem;
     this.resolver = b.resolver;
+    this.decompress = b.decompress;
+    this.ticker = b.ticker;
+  }
+
+  /**
+   * Whether Haul asks for gzip/deflate itself ({@code Accept-Encoding}) and decodes the answer
+   * transparently. Off, requests carry no Accept-Encoding of Haul's and bodies pass untouched,
+   * as a proxy or a cache needs them.
+   */
+  public boolean decompress() {
+    return decompress;
+  }
+
+  /** The time source of the pool's idle, lifetime and keep-alive limits. */
+  public Ticker ticker() {
+    return ticker;
   }
 
   /** How host names become addresses. */
@@ -205,6 +224,7 @@ public final class NettyTransportConfig {
     m.put("haul.transport.max-header-count", Integer.toString(maxHeaderCount));
     m.put("haul.transport.max-decoded-bytes", DataSizes.format(maxDecodedBytes));
     m.put("haul.transport.max-compression-ratio", Integer.toString(maxCompressionRatio));
+    m.put("haul.transport.decompress", Boolean.toString(decompress));
     m.put("haul.transport.leak-detection", Boolean.toString(leakDetection));
     m.put("haul.tls.trust-pem", trustPem == null ? "" : trustPem.toString());
     return m;
@@ -261,6 +281,8 @@ public final class NettyTransportConfig {
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
     private Path trustPem;
     private HostResolver resolver = HostResolver.SYSTEM;
+    private boolean decompress = true;
+    private Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
 
@@ -284,6 +306,8 @@ public final class NettyTransportConfig {
       trustedCertificates.addAll(c.trustedCertificates);
       trustPem = c.trustPem;
       resolver = c.resolver;
+      decompress = c.decompress;
+      ticker = c.ticker;
     }
 
     /** Sets every transport key that {@code source} has. */
@@ -304,6 +328,7 @@ public final class NettyTransportConfig {
       s.integer("haul.transport.max-header-count", this::maxHeaderCount);
       s.dataSize("haul.transport.max-decoded-bytes", this::maxDecodedBytes);
       s.integer("haul.transport.max-compression-ratio", this::maxCompressionRatio);
+      s.bool("haul.transport.decompress", this::decompress);
       s.bool("haul.transport.leak-detection", this::leakDetection);
       s.string("haul.tls.trust-pem", v -> trustPem(v.isBlank() ? null : Path.of(v.trim())));
       return this;
@@ -385,6 +410,18 @@ public final class NettyTransportConfig {
 
     public Builder maxCompressionRatio(int n) {
       this.maxCompressionRatio = Settings.range("haul.transport.max-compression-ratio", n, 1, 100_000);
+      return this;
+    }
+
+    /** Whether to ask for and transparently decode gzip/deflate; see {@link NettyTransportConfig#decompress()}. */
+    public Builder decompress(boolean on) {
+      this.decompress = on;
+      return this;
+    }
+
+    /** The pool's time source; tests pass a fake one to control idle and lifetime limits. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker is null");
       return this;
     }
 

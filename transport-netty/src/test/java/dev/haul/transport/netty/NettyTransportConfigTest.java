@@ -52,13 +52,14 @@ class NettyTransportConfigTest {
     p.put("haul.transport.max-header-count", "100");
     p.put("haul.transport.max-decoded-bytes", "10MiB");
     p.put("haul.transport.max-compression-ratio", "50");
+    p.put("haul.transport.decompress", "false");
     p.put("haul.transport.leak-detection", "false");
     p.put("haul.tls.trust-pem", "");
     NettyTransportConfig expected = NettyTransportConfig.builder()
         .maxPerHost(8).maxTotal(16).maxPendingPerHost(32).block(false).order(NettyTransportConfig.Order.FIFO)
         .idleTimeout(Duration.ofSeconds(5)).maxLifetime(Duration.ofMinutes(1)).evictionInterval(Duration.ofSeconds(1))
         .io(NettyTransportConfig.Io.NIO).ioThreads(2).maxStatusLineLength(8192).maxHeaderSize(32768)
-        .maxHeaderCount(100).maxDecodedBytes(10L << 20).maxCompressionRatio(50).leakDetection(false).build();
+        .maxHeaderCount(100).maxDecodedBytes(10L << 20).maxCompressionRatio(50).decompress(false).leakDetection(false).build();
     NettyTransportConfig read = NettyTransportConfig.from(ConfigSource.fromMap(p));
     assertThat(read).isEqualTo(expected);
     assertThat(read.dump()).isEqualTo(p);

@@ -37,6 +37,11 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     HttpExchange ex = exchange;
     if (ex != null) {
       ex.onBytes();
+    } else {
+      // Bytes on an idle connection answer no request of ours: taken as the next response they
+      // would desynchronise the connection. It is closed before anyone can borrow it.
+      connection.doNotReuse("unexpected-data");
+      ctx.close();
     }
   }
 
@@ -59,6 +64,8 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     if (!reusable) {
       connection.doNotReuse("not-reusable");
       ctx.close();
+    } else {
+      watchIdle();
     }
     pool.release(connection, reusable);
   }
@@ -75,11 +82,24 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     ex.onMessage(msg);
   }
 
+  /**
+   * Keeps a read pending while the connection is idle, so that a stray byte or the server's FIN
+   * is seen at once (autoRead is off; on NIO {@code isActive()} alone never notices a FIN) and
+   * the connection leaves the pool instead of handing those bytes to the next exchange.
+   */
+  void watchIdle() {
+    if (ctx.channel().isActive()) {
+      ctx.read();
+    }
+  }
+
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     HttpExchange ex = exchange;
     if (ex != null) {
       ex.onReadComplete();
+    } else if (connection.reusable) {
+      watchIdle(); // a read that produced nothing for us (a TLS session ticket): keep watching
     }
   }
 

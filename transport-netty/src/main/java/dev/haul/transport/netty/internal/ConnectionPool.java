@@ -6,6 +6,7 @@ import dev.haul.PoolExhaustedException;
 import dev.haul.Timeouts;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
+import dev.haul.spi.Ticker;
 import dev.haul.transport.netty.NettyTransportConfig;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
@@ -27,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Haul's connection pool, keyed by origin: a per-origin and a global maximum, a bounded queue of
  * pending acquires with a timeout (or fail-fast), LIFO or FIFO reuse, idle timeout (kept below a
  * server's {@code Keep-Alive: timeout}), maximum lifetime with jitter, validation on borrow and a
- * background eviction task. One lock guards it all; nothing under the lock blocks.
+ * background eviction task. Idle connections keep a read pending (see ConnectionHandler), so a
+ * FIN or stray bytes take them out of the pool. A slot freed on any origin serves waiters of
+ * every origin. Time comes from the configured {@link Ticker}. One lock guards it all; nothing
+ * under the lock blocks.
  */
 public final class ConnectionPool implements AutoCloseable {
 
@@ -35,6 +39,7 @@ public final class ConnectionPool implements AutoCloseable {
   public record Lease(PooledConnection connection, boolean reused) {}
 
   private final NettyTransportConfig config;
+  private final Ticker ticker;
   private final Connector connector;
   private final EventExecutor timer;
   private final ReentrantLock lock = new ReentrantLock();
@@ -45,6 +50,7 @@ public final class ConnectionPool implements AutoCloseable {
 
   public ConnectionPool(NettyTransportConfig config, Connector connector, EventExecutor timer) {
     this.config = config;
+    this.ticker = config.ticker();
     this.connector = connector;
     this.timer = timer;
     long every = config.evictionInterval().toNanos();
@@ -54,7 +60,7 @@ public final class ConnectionPool implements AutoCloseable {
   /** A connection to {@code origin}: an idle one, a new one, or one freed later, within the timeout. */
   public CompletableFuture<Lease> acquire(Origin origin, URI uri, Timeouts timeouts, EventListener listener,
       boolean forceNew) {
-    long start = System.nanoTime();
+    long start = ticker.read();
     listener.poolAcquireStart(origin);
     CompletableFuture<Lease> future = new CompletableFuture<>();
     List<Channel> toClose = new ArrayList<>();
@@ -70,7 +76,7 @@ public final class ConnectionPool implements AutoCloseable {
         PooledConnection c = takeIdle(p, toClose);
         if (c != null) {
           future.complete(new Lease(c, true));
-          listener.poolAcquireEnd(origin, true, Duration.ofNanos(System.nanoTime() - start));
+          listener.poolAcquireEnd(origin, true, Duration.ofNanos(ticker.read() - start));
           return future;
         }
       }
@@ -149,7 +155,7 @@ public final class ConnectionPool implements AutoCloseable {
   }
 
   private PooledConnection takeIdle(OriginPool p, List<Channel> toClose) {
-    long now = System.nanoTime();
+    long now = ticker.read();
     while (!p.idle.isEmpty()) {
       PooledConnection c = config.order() == NettyTransportConfig.Order.LIFO ? p.idle.pollLast() : p.idle.pollFirst();
       String invalid = invalidReason(c, now);
@@ -204,7 +210,7 @@ public final class ConnectionPool implements AutoCloseable {
                 open--;
               } else {
                 c.state = PooledConnection.State.IDLE;
-                c.idleSinceNanos = System.nanoTime();
+                c.idleSinceNanos = ticker.read();
                 p.idle.addLast(c);
               }
             }
@@ -238,36 +244,53 @@ public final class ConnectionPool implements AutoCloseable {
   }
 
   private void completeWaiter(Waiter w, PooledConnection c, boolean reused) {
-    w.listener.poolAcquireEnd(c.origin, reused, Duration.ofNanos(System.nanoTime() - w.startNanos));
+    w.listener.poolAcquireEnd(c.origin, reused, Duration.ofNanos(ticker.read() - w.startNanos));
     if (!w.future.complete(new Lease(c, reused))) {
       release(c, true);
     }
   }
 
-  /** Starts connects for waiters while there is capacity. */
-  private void dispatch(Origin origin) {
-    List<Waiter> start = new ArrayList<>();
+  /**
+   * Starts connects for waiters while there is capacity: first those of {@code first}, then those
+   * of every other origin. A waiter held back by haul.pool.max-total waits for a slot that any
+   * origin may free (a release, a close, an eviction), and an idle connection of another origin
+   * is closed to make room for it, so one busy origin never starves the others.
+   */
+  private void dispatch(Origin first) {
+    List<Map.Entry<Origin, Waiter>> start = new ArrayList<>();
     List<Channel> toClose = new ArrayList<>();
     lock.lock();
     try {
-      OriginPool p = pools.get(origin);
-      if (p == null || closed) {
+      if (closed) {
         return;
       }
-      while (!p.waiters.isEmpty() && hasCapacity(p, toClose)) {
-        Waiter w = nextWaiter(p);
-        if (w == null) {
-          break;
+      OriginPool own = pools.get(first);
+      if (own != null) {
+        fill(own, start, toClose);
+      }
+      for (OriginPool p : pools.values()) {
+        if (p != own) {
+          fill(p, start, toClose);
         }
-        p.connecting++;
-        open++;
-        start.add(w);
       }
     } finally {
       lock.unlock();
       toClose.forEach(Channel::close);
     }
-    start.forEach(w -> connect(origin, w));
+    start.forEach(e -> connect(e.getKey(), e.getValue()));
+  }
+
+  /** Under the lock: moves waiters of {@code p} to connecting while there is capacity. */
+  private void fill(OriginPool p, List<Map.Entry<Origin, Waiter>> start, List<Channel> toClose) {
+    while (!p.waiters.isEmpty() && hasCapacity(p, toClose)) {
+      Waiter w = nextWaiter(p);
+      if (w == null) {
+        break;
+      }
+      p.connecting++;
+      open++;
+      start.add(Map.entry(p.origin, w));
+    }
   }
 
   /** Gives a leased connection back; a reusable one goes to a waiter or the idle list. */
@@ -282,7 +305,7 @@ public final class ConnectionPool implements AutoCloseable {
       }
       OriginPool p = pools.get(c.origin);
       p.leased--;
-      long now = System.nanoTime();
+      long now = ticker.read();
       c.idleSinceNanos = now;
       String invalid = reusable ? invalidReason(c, now) : (c.closeReason != null ? c.closeReason : "not-reusable");
       if (invalid == null && !closed) {
@@ -304,7 +327,8 @@ public final class ConnectionPool implements AutoCloseable {
     c.listener.connectionReleased(c.origin, !closeIt);
     if (handTo != null) {
       completeWaiter(handTo, c, true);
-    } else if (closeIt) {
+    } else {
+      // A slot was freed, or an idle connection that may be closed for another origin appeared.
       dispatch(c.origin);
     }
   }
@@ -319,7 +343,8 @@ public final class ConnectionPool implements AutoCloseable {
       }
       OriginPool p = pools.get(c.origin);
       p.idle.remove(c);
-      closeUnderLock(p, c, "remote-closed", toClose);
+      // Our own reason when we closed it (stray bytes while idle), else the peer closed it.
+      closeUnderLock(p, c, c.closeReason != null ? c.closeReason : "remote-closed", toClose);
     } finally {
       lock.unlock();
     }
@@ -340,10 +365,11 @@ public final class ConnectionPool implements AutoCloseable {
 
   /** Closes idle connections past their idle timeout or lifetime. */
   void evict() {
+    Origin evicted = null;
     List<Channel> toClose = new ArrayList<>();
     lock.lock();
     try {
-      long now = System.nanoTime();
+      long now = ticker.read();
       for (OriginPool p : pools.values()) {
         for (Iterator<PooledConnection> it = p.idle.iterator(); it.hasNext(); ) {
           PooledConnection c = it.next();
@@ -351,12 +377,16 @@ public final class ConnectionPool implements AutoCloseable {
           if (invalid != null) {
             it.remove();
             closeUnderLock(p, c, invalid, toClose);
+            evicted = c.origin;
           }
         }
       }
     } finally {
       lock.unlock();
       toClose.forEach(Channel::close);
+    }
+    if (evicted != null) {
+      dispatch(evicted);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.haul.transport.netty.internal;
 
 import dev.haul.ConnectFailedException;
+import dev.haul.ConnectTimeoutException;
+import dev.haul.HaulException;
 import dev.haul.Origin;
 import dev.haul.SendState;
 import dev.haul.Timeouts;
@@ -21,7 +23,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens connections: resolves the host off the event loop, connects with the connect timeout,
@@ -45,34 +51,89 @@ public final class Connector {
     this.context = context;
   }
 
+  /**
+   * A new connection, or a typed failure: the future always completes, whatever the resolver,
+   * the executor or Netty throw, so the pool's counts never stay inflated.
+   */
   CompletableFuture<PooledConnection> connect(Origin origin, URI uri, Timeouts timeouts,
       EventListener listener, ConnectionPool pool) {
     CompletableFuture<PooledConnection> result = new CompletableFuture<>();
-    byte[] literal = NetUtil.createByteArrayFromIpAddressString(origin.host());
-    if (literal != null) {
-      try {
+    Duration connectTimeout = timeouts.get(Timeouts.Kind.CONNECT);
+    try {
+      byte[] literal = NetUtil.createByteArrayFromIpAddressString(origin.host());
+      if (literal != null) {
         open(new InetSocketAddress(InetAddress.getByAddress(origin.host(), literal), origin.port()),
-            origin, uri, timeouts, listener, pool, result);
-      } catch (UnknownHostException e) {
-        result.completeExceptionally(e);
+            origin, uri, timeouts, connectTimeout, listener, pool, result);
+      } else {
+        resolveThenOpen(origin, uri, timeouts, listener, pool, result);
       }
-      return result;
+    } catch (Exception | Error e) {
+      // UnknownHostException of a malformed literal, a rejected task of a closing transport...
+      fail(result, listener, origin, new ConnectFailedException("cannot connect to " + origin + ": " + e,
+          uri, SendState.NOT_SENT, e));
     }
-    // Name resolution blocks; it never runs on an event loop.
-    context.fileExecutor().execute(() -> {
-      try {
-        InetAddress address = config.resolver().resolve(origin.host());
-        open(new InetSocketAddress(address, origin.port()), origin, uri, timeouts, listener, pool, result);
-      } catch (UnknownHostException e) {
-        listener.connectFailed(origin, InetSocketAddress.createUnresolved(origin.host(), origin.port()), e);
-        result.completeExceptionally(new ConnectFailedException("cannot resolve host " + origin.host(),
-            uri, SendState.NOT_SENT, e));
-      }
-    });
     return result;
   }
 
-  private void open(InetSocketAddress address, Origin origin, URI uri, Timeouts timeouts,
+  /**
+   * Resolves the host off the event loop (resolvers block), within the connect timeout: a
+   * resolver that hangs fails the connect with {@link ConnectTimeoutException}; one that throws
+   * anything fails it with {@link ConnectFailedException}. The TCP connect gets what is left.
+   */
+  private void resolveThenOpen(Origin origin, URI uri, Timeouts timeouts, EventListener listener,
+      ConnectionPool pool, CompletableFuture<PooledConnection> result) {
+    Duration connectTimeout = timeouts.get(Timeouts.Kind.CONNECT);
+    long start = System.nanoTime();
+    AtomicBoolean decided = new AtomicBoolean(); // the resolution's outcome or the timeout: first wins
+    Future<?> task = context.fileExecutor().submit(() -> {
+      InetAddress address;
+      try {
+        address = config.resolver().resolve(origin.host());
+        if (address == null) {
+          throw new UnknownHostException(origin.host() + " (the resolver returned no address)");
+        }
+      } catch (UnknownHostException e) {
+        if (decided.compareAndSet(false, true)) {
+          fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host(),
+              uri, SendState.NOT_SENT, e));
+        }
+        return;
+      } catch (Exception | Error e) {
+        if (decided.compareAndSet(false, true)) {
+          fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host()
+              + ": the resolver failed with " + e, uri, SendState.NOT_SENT, e));
+        }
+        return;
+      }
+      if (!decided.compareAndSet(false, true)) {
+        return; // the timeout fired meanwhile
+      }
+      long left = connectTimeout.toNanos() - (System.nanoTime() - start);
+      try {
+        open(new InetSocketAddress(address, origin.port()), origin, uri, timeouts,
+            Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), left)), listener, pool, result);
+      } catch (Exception | Error e) {
+        fail(result, listener, origin, new ConnectFailedException("cannot connect to " + origin + ": " + e,
+            uri, SendState.NOT_SENT, e));
+      }
+    });
+    ScheduledFuture<?> timer = group.next().schedule(() -> {
+      if (decided.compareAndSet(false, true)) {
+        task.cancel(true);
+        fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
+            new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
+      }
+    }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((c, e) -> timer.cancel(false));
+  }
+
+  private static void fail(CompletableFuture<PooledConnection> result, EventListener listener, Origin origin,
+      HaulException e) {
+    listener.connectFailed(origin, InetSocketAddress.createUnresolved(origin.host(), origin.port()), e);
+    result.completeExceptionally(e);
+  }
+
+  private void open(InetSocketAddress address, Origin origin, URI uri, Timeouts timeouts, Duration connectBudget,
       EventListener listener, ConnectionPool pool, CompletableFuture<PooledConnection> result) {
     Duration connectTimeout = timeouts.get(Timeouts.Kind.CONNECT);
     Duration tlsTimeout = timeouts.get(Timeouts.Kind.TLS_HANDSHAKE);
@@ -84,7 +145,7 @@ public final class Connector {
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectBudget.toMillis())))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -103,7 +164,7 @@ public final class Connector {
       listener.connectEnd(origin, address, Duration.ofNanos(System.nanoTime() - start));
       SslHandler sslHandler = c.channel.pipeline().get(SslHandler.class);
       if (sslHandler == null) {
-        result.complete(c);
+        handOver(c, result);
         return;
       }
       long tlsStart = System.nanoTime();
@@ -113,7 +174,7 @@ public final class Connector {
           var session = sslHandler.engine().getSession();
           listener.tlsEnd(origin, session.getProtocol(), session.getCipherSuite(),
               Duration.ofNanos(System.nanoTime() - tlsStart));
-          result.complete(c);
+          handOver(c, result);
         } else {
           c.doNotReuse("tls-failed");
           c.channel.close();
@@ -123,13 +184,25 @@ public final class Connector {
     });
   }
 
+  /**
+   * Completes the connect. Until its first exchange the new connection is watched like an idle
+   * one: a server that speaks first or closes is noticed. Should the connect have been decided
+   * already (cannot happen today, but a leak would be silent), the channel is closed.
+   */
+  private static void handOver(PooledConnection c, CompletableFuture<PooledConnection> result) {
+    c.handler.watchIdle();
+    if (!result.complete(c)) {
+      c.channel.close();
+    }
+  }
+
   private PooledConnection pipeline(Channel ch, Origin origin, ConnectionPool pool, Duration tlsTimeout, long start) {
     if (origin.isSecure()) {
       SslHandler h = ssl.newHandler(ch.alloc(), origin.host(), origin.port());
       h.setHandshakeTimeoutMillis(Math.max(1, tlsTimeout.toMillis()));
       ch.pipeline().addLast("tls", h);
     }
-    DecodeLimits limits = new DecodeLimits(config.maxDecodedBytes(), config.maxCompressionRatio());
+    DecodeLimits limits = new DecodeLimits(config.maxDecodedBytes(), config.maxCompressionRatio(), config.decompress());
     StrictResponseDecoder decoder = new StrictResponseDecoder(config.maxStatusLineLength(), config.maxHeaderSize());
     ConnectionHandler[] handler = new ConnectionHandler[1];
     ResponseHeadValidator validator = new ResponseHeadValidator(config.maxStatusLineLength(),
@@ -143,10 +216,12 @@ public final class Connector {
         .addLast("decompressor", limits.decompressor())
         .addLast("decoded", limits.decodedCounter())
         .addLast("connection", handler[0]);
+    // The pool judges age on its own ticker (injectable, so tests control time).
+    long created = config.ticker().read();
     long lifetime = config.maxLifetime().toNanos();
     long expires = lifetime == 0 ? Long.MAX_VALUE
-        : start + (long) (lifetime * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
-    PooledConnection c = new PooledConnection(origin, ch, handler[0], start, expires);
+        : created + (long) (lifetime * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    PooledConnection c = new PooledConnection(origin, ch, handler[0], created, expires);
     handler[0].connection = c;
     return c;
   }

@@ -5,13 +5,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * Transparent gzip/deflate decoding with the caps of B18: decoded bytes per response, and the
  * ratio of decoded to received bytes (past a 1 MiB floor, so small bodies never trip it). Stacked
- * codings are refused. Decoding is enabled per exchange, only when Haul itself asked for it.
+ * codings are refused. Decoding is enabled per exchange, only when Haul itself asked for it, and
+ * the caps count only the bodies Haul actually decodes: a plain, ranged or caller-negotiated body
+ * passes through uncounted, whatever its size.
  */
 public final class DecodeLimits {
 
@@ -28,18 +31,28 @@ public final class DecodeLimits {
 
   private final long maxDecoded;
   private final int maxRatio;
+  private final boolean decompress;
   private boolean enabled;
+  private boolean decoding; // the current response is being decoded by us
   private long received;
   private long decoded;
 
-  public DecodeLimits(long maxDecoded, int maxRatio) {
+  /** {@code decompress}: haul.transport.decompress; when false nothing is ever decoded. */
+  public DecodeLimits(long maxDecoded, int maxRatio, boolean decompress) {
     this.maxDecoded = maxDecoded;
     this.maxRatio = maxRatio;
+    this.decompress = decompress;
+  }
+
+  /** Whether transparent decoding is switched on for this transport. */
+  public boolean decompress() {
+    return decompress;
   }
 
   /** Starts a new exchange; {@code transparent} when Haul added Accept-Encoding itself. */
   public void reset(boolean transparent) {
-    this.enabled = transparent;
+    this.enabled = transparent && decompress;
+    this.decoding = false;
     this.received = 0;
     this.decoded = 0;
   }
@@ -49,6 +62,12 @@ public final class DecodeLimits {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpResponse) {
+          // A new head (interim or final): the decompressor decides again whether to decode.
+          decoding = false;
+          received = 0;
+          decoded = 0;
+        }
         if (msg instanceof HttpContent c) {
           received += c.content().readableBytes();
         }
@@ -69,7 +88,9 @@ public final class DecodeLimits {
         if (contentEncoding.indexOf(',') >= 0) {
           throw new LimitExceeded("stacked content codings are not supported: " + contentEncoding);
         }
-        return super.newContentDecoder(contentEncoding);
+        EmbeddedChannel decoder = super.newContentDecoder(contentEncoding);
+        decoding = decoder != null;
+        return decoder;
       }
     };
   }
@@ -79,7 +100,7 @@ public final class DecodeLimits {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpContent c) {
+        if (msg instanceof HttpContent c && decoding) {
           decoded += c.content().readableBytes();
           if (decoded > maxDecoded) {
             ReferenceCountUtil.release(msg);

@@ -45,7 +45,10 @@ public final class Failures {
       return new TlsHandshakeTimeoutException(uri, SendState.NOT_SENT, tlsTimeout, c);
     }
     if (c instanceof SSLException) {
-      return new TlsException("TLS handshake failed: " + c.getMessage(), uri, SendState.NOT_SENT, c);
+      // Mapped by what was sent: a TLS error mid-exchange (a bad record in the response) is no
+      // proof that the request never reached the server.
+      String what = state == SendState.NOT_SENT ? "TLS handshake failed: " : "TLS failure on the connection: ";
+      return new TlsException(what + c.getMessage(), uri, state, c);
     }
     if (c instanceof java.net.ConnectException || c instanceof UnknownHostException
         || c instanceof java.net.NoRouteToHostException) {
@@ -72,10 +75,5 @@ public final class Failures {
       return new ConnectionClosedException(what, uri, state, c);
     }
     return new HaulException("exchange failed: " + c, uri, state, c);
-  }
-
-  /** Whether an I/O failure is a TCP reset. */
-  public static boolean isReset(Throwable t) {
-    return t instanceof IOException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("reset");
   }
 }

@@ -110,7 +110,8 @@ public final class HttpExchange {
 
   void start() {
     boolean head = request.method().equals("HEAD");
-    transparentDecoding = !request.headers().contains("Accept-Encoding")
+    transparentDecoding = handler.limits.decompress()
+        && !request.headers().contains("Accept-Encoding")
         && !request.headers().contains("Range");
     handler.validator.expectHead();
     handler.decoder.headRequest(head);
@@ -326,6 +327,13 @@ public final class HttpExchange {
       return;
     }
     headReceived = true;
+    if (!requestWritten && writer != null) {
+      // The server answered before the upload ended (413, an early 200...): stop sending, close
+      // what the body reads from, and never reuse the connection (its request is cut short).
+      writer.cancel();
+      conn.doNotReuse("request-body-not-sent");
+      requestWritten = true; // no write timeout applies any more
+    }
     if (!HttpUtil.isKeepAlive(r)) {
       conn.doNotReuse("connection-close");
     }
@@ -456,19 +464,16 @@ public final class HttpExchange {
     SendState state = sendState();
     String what = headReceived ? "connection closed before the response body was complete"
         : "connection closed before the response headers";
-    fail(new ConnectionClosedException(what, request.uri(), state, null));
+    fail(markIfReused(new ConnectionClosedException(what, request.uri(), state, null)));
   }
 
   void onFailure(Throwable cause) {
     if (done) {
       return;
     }
-    SendState state = sendState();
-    if (state == SendState.SENT_NO_RESPONSE && Failures.isReset(cause)) {
-      // A reset before any response byte: the peer closed with our request unread.
-      state = SendState.NOT_SENT;
-    }
-    fail(Failures.map(cause, request.uri(), state, null, null));
+    // A reset after our request went out stays SENT_NO_RESPONSE: the server may have read and
+    // acted on the request before resetting; only the retry policy may decide to send it again.
+    fail(markIfReused(Failures.map(cause, request.uri(), sendState(), null, null)));
   }
 
   /** Cancels the exchange because the caller cancelled the call. */
@@ -483,6 +488,19 @@ public final class HttpExchange {
       return SendState.RESPONSE_STARTED;
     }
     return headWritten ? SendState.SENT_NO_RESPONSE : SendState.NOT_SENT;
+  }
+
+  /**
+   * The peer closed or reset the connection. On a reused connection before any response byte,
+   * most likely the server closed it while it sat idle in the pool (F5): say so, so that the
+   * retry policy can repeat a repeatable request at once.
+   */
+  private HaulException markIfReused(HaulException e) {
+    if (reused && e instanceof ConnectionClosedException c && !c.onReusedConnection()
+        && c.sendState() == SendState.SENT_NO_RESPONSE) {
+      return new ConnectionClosedException(stripUri(c), request.uri(), c.sendState(), c.getCause(), true);
+    }
+    return e;
   }
 
   private void fail(HaulException e) {
@@ -504,6 +522,13 @@ public final class HttpExchange {
       body.onError(e);
     }
     handler.end(this, false);
+  }
+
+  /** The detail of {@code e}, without the URI that HaulException appends. */
+  private String stripUri(HaulException e) {
+    String m = e.getMessage();
+    int at = m.lastIndexOf(" [");
+    return at > 0 ? m.substring(0, at) : m;
   }
 
   private void cancelTimers() {

@@ -48,7 +48,9 @@ public final class ResponseHeadValidator extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf) {
-      onBytes.run();
+      if (buf.isReadable()) {
+        onBytes.run();
+      }
       if (inHead && buf.isReadable()) {
         try {
           int from = buf.readerIndex();
