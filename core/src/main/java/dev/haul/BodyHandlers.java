@@ -4,18 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.haul.internal.BodyInputStream;
 import dev.haul.internal.CollectingSubscriber;
-import java.io.IOException;
+import dev.haul.internal.FileBodyHandler;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -103,37 +97,7 @@ public final class BodyHandlers {
    */
   public static BodyHandler<Path> ofFile(Path target) {
     requireNonNull(target, "target is null");
-    return (info, body) -> {
-      Path dir = target.toAbsolutePath().getParent();
-      Path temp;
-      FileChannel channel;
-      try {
-        temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-        channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-      } catch (IOException e) {
-        body.close();
-        return CompletableFuture.failedFuture(new UncheckedIOException(
-            "cannot create a temporary file in " + dir, e));
-      }
-      return body.transferTo(channel, 0).handle((n, err) -> {
-        try (channel) {
-          if (err != null) {
-            throw err;
-          }
-          channel.force(true);
-        } catch (Throwable t) {
-          deleteQuietly(temp);
-          throw t instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(t);
-        }
-        try {
-          move(temp, target);
-        } catch (IOException e) {
-          deleteQuietly(temp);
-          throw new UncheckedIOException("cannot move the download into " + target, e);
-        }
-        return target;
-      });
-    };
+    return new FileBodyHandler(target, FileBodyHandler.FILES);
   }
 
   /**
@@ -214,21 +178,5 @@ public final class BodyHandlers {
       }
     }
     return StandardCharsets.UTF_8;
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // The temporary file is owner-only and named as such; nothing better to do.
-    }
   }
 }
