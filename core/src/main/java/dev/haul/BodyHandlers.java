@@ -105,8 +105,10 @@ public final class BodyHandlers {
    * arrive. The caller must close the stream.
    */
   public static BodyHandler<InputStream> ofInputStream() {
+    // Captured here, on the caller's thread: the handler itself runs where the headers arrive.
+    Throwable openedAt = BodyInputStream.openingStack();
     return (info, body) -> {
-      BodyInputStream in = new BodyInputStream(info.request().uri());
+      BodyInputStream in = new BodyInputStream(info.request().uri(), openedAt);
       body.subscribe(in.subscriber());
       return CompletableFuture.completedFuture(in);
     };
