@@ -93,7 +93,9 @@ public final class BodyHandlers {
   /**
    * Streams the body into {@code target}. Bytes go to a temporary file beside it (created new,
    * owner-only), which is synced and atomically renamed over {@code target} only once the body is
-   * complete; on failure it is deleted, so {@code target} is never left half-written.
+   * complete; on failure it is deleted, so {@code target} is never left half-written. Creating,
+   * syncing, closing and renaming the file run on the client's callback executor, never on a
+   * transport I/O thread; the bytes are written by {@link ResponseBody#transferTo}.
    */
   public static BodyHandler<Path> ofFile(Path target) {
     requireNonNull(target, "target is null");
@@ -102,7 +104,10 @@ public final class BodyHandlers {
 
   /**
    * A blocking {@link InputStream} over the body; the response is returned as soon as the headers
-   * arrive. The caller must close the stream.
+   * arrive. The caller must close the stream. The call deadline still covers the body: a read past
+   * it throws an {@link java.io.IOException} caused by {@link DeadlineExceededException}, and a
+   * read after the client is closed one caused by {@link ClientClosedException}. A stream dropped
+   * without {@code close()} is reported (with the stack that called this method) and released.
    */
   public static BodyHandler<InputStream> ofInputStream() {
     // Captured here, on the caller's thread: the handler itself runs where the headers arrive.
@@ -158,6 +163,8 @@ public final class BodyHandlers {
   /**
    * The streaming body itself, returned as soon as the headers arrive, for callers that consume it
    * later (for example with {@link ResponseBody#transferTo}). The caller must consume or close it.
+   * The call deadline covers it until then: past the deadline it fails with
+   * {@link DeadlineExceededException}.
    */
   public static BodyHandler<ResponseBody> ofResponseBody() {
     return (info, body) -> CompletableFuture.completedFuture(body);
