@@ -18,10 +18,10 @@ import java.time.Duration;
 final class AttemptListener implements EventListener {
 
   private final EventListener delegate;
-  private final CallState call;
+  private final CallState.Progress call;
   private final int attempt;
 
-  AttemptListener(EventListener delegate, CallState call, int attempt) {
+  AttemptListener(EventListener delegate, CallState.Progress call, int attempt) {
     this.delegate = delegate;
     this.call = call;
     this.attempt = attempt;

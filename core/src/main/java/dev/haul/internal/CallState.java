@@ -22,18 +22,12 @@ public final class CallState {
   private final long startNanos;
   private final long deadlineNanos; // Long.MAX_VALUE when the call has none
   private final Duration callTimeout;
-  private final AtomicInteger attempts = new AtomicInteger();
+  private final Progress progress = new Progress();
   private volatile Future<?> inFlight;
   private volatile ResponseBody body;
   private volatile boolean cancelled;
   private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
       new java.util.concurrent.atomic.AtomicReference<>();
-  // How far finished attempts got, and the running attempt (null between attempts). An attempt is
-  // taken as possibly sent from the hand-off to the transport, except while the transport reports
-  // it is still acquiring a connection: until then nothing can have been written.
-  private volatile SendState settled = SendState.NOT_SENT;
-  private volatile SendState current;
-  private volatile boolean acquired;
 
   public CallState(Request original, EventListener listener, Ticker ticker, Duration callTimeout) {
     this.original = original;
@@ -71,41 +65,20 @@ public final class CallState {
 
   /** Counts an attempt handed to the transport; returns the total so far. */
   public int attemptStarted() {
-    acquired = false;
-    current = SendState.SENT_NO_RESPONSE; // unknown transports: assume the request may be out
-    return attempts.incrementAndGet();
+    return progress.attemptStarted();
   }
 
   public int attempts() {
-    return attempts.get();
-  }
-
-  /** The transport of attempt {@code attempt} started to acquire a connection: nothing is written yet. */
-  void acquiringConnection(int attempt) {
-    if (attempt == attempts.get() && current != null && !acquired) {
-      current = SendState.NOT_SENT;
-    }
-  }
-
-  /** Attempt {@code attempt} has its connection: from now on the request may be on the wire. */
-  void connectionAcquired(int attempt) {
-    if (attempt == attempts.get() && current != null) {
-      acquired = true;
-      current = SendState.SENT_NO_RESPONSE;
-    }
+    return progress.attempts.get();
   }
 
   /** The running attempt ended having reached {@code reached}. */
   public void attemptEnded(SendState reached) {
-    SendState s = settled;
-    if (reached.compareTo(s) > 0) {
-      settled = reached;
-    }
-    current = null;
+    progress.attemptEnded(reached);
   }
 
   public void responseStarted() {
-    attemptEnded(SendState.RESPONSE_STARTED);
+    progress.attemptEnded(SendState.RESPONSE_STARTED);
   }
 
   /**
@@ -113,14 +86,60 @@ public final class CallState {
    * ones as their outcome showed. {@code NOT_SENT} only when no attempt can have written a byte.
    */
   public SendState furthest() {
-    SendState s = settled;
-    SendState c = current;
-    return c != null && c.compareTo(s) > 0 ? c : s;
+    return progress.furthest();
   }
 
   /** The listener to hand to the transport for the current attempt: it also tracks the send state. */
   public EventListener attemptListener() {
-    return new AttemptListener(listener, this, attempts.get());
+    // It gets the progress only, not this call: the transport may keep the listener as long as
+    // the connection, and it must not keep the call's response body reachable.
+    return new AttemptListener(listener, progress, progress.attempts.get());
+  }
+
+  /**
+   * How far the call's attempts got. An attempt is taken as possibly sent from the hand-off to the
+   * transport, except while the transport reports it is still acquiring a connection: until then
+   * nothing can have been written.
+   */
+  static final class Progress {
+    final AtomicInteger attempts = new AtomicInteger();
+    private volatile SendState settled = SendState.NOT_SENT; // furthest of finished attempts
+    private volatile SendState current; // the running attempt; null between attempts
+    private volatile boolean acquired;
+
+    int attemptStarted() {
+      acquired = false;
+      current = SendState.SENT_NO_RESPONSE; // unknown transports: assume the request may be out
+      return attempts.incrementAndGet();
+    }
+
+    /** Attempt {@code attempt} started to acquire a connection: nothing is written yet. */
+    void acquiringConnection(int attempt) {
+      if (attempt == attempts.get() && current != null && !acquired) {
+        current = SendState.NOT_SENT;
+      }
+    }
+
+    /** Attempt {@code attempt} has its connection: from now on the request may be on the wire. */
+    void connectionAcquired(int attempt) {
+      if (attempt == attempts.get() && current != null) {
+        acquired = true;
+        current = SendState.SENT_NO_RESPONSE;
+      }
+    }
+
+    void attemptEnded(SendState reached) {
+      if (reached.compareTo(settled) > 0) {
+        settled = reached;
+      }
+      current = null;
+    }
+
+    SendState furthest() {
+      SendState s = settled;
+      SendState c = current;
+      return c != null && c.compareTo(s) > 0 ? c : s;
+    }
   }
 
   /** Registers what is in flight now (a transport exchange or a retry timer). */

@@ -82,7 +82,10 @@ public final class CircuitBreakerInterceptor implements Interceptor {
       // nothing is known about the origin.
       return Outcome.NONE;
     }
-    return t instanceof HaulException h && h.isTransient() ? Outcome.FAILURE : Outcome.SUCCESS;
+    if (!(t instanceof HaulException h)) {
+      return Outcome.NONE; // a programming error on our side, not an answer from the origin
+    }
+    return h.isTransient() ? Outcome.FAILURE : Outcome.SUCCESS;
   }
 
   private static Outcome outcome(int status) {

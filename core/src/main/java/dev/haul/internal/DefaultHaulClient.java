@@ -141,14 +141,13 @@ public final class DefaultHaulClient implements HaulClient {
   public <T> Response<T> send(Request request, BodyHandler<T> handler) {
     // The caller blocks on the future and attaches no callbacks, so it may complete on the I/O
     // thread: one thread hand-off less than sendAsync.
-    Flight flight = call(request, handler, false);
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Response<T>> f = (CompletableFuture<Response<T>>) flight.out;
+    Started<T> started = call(request, handler, false);
+    CompletableFuture<Response<T>> f = started.out();
     try {
       return f.get();
     } catch (InterruptedException e) {
       // Read how far the call got before cancelling it: cancelling ends the attempt.
-      SendState reached = flight.call.furthest();
+      SendState reached = started.call().furthest();
       f.cancel(true);
       Thread.currentThread().interrupt();
       throw new CallCancelledException("interrupted while waiting for the response",
@@ -172,23 +171,26 @@ public final class DefaultHaulClient implements HaulClient {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> CompletableFuture<Response<T>> sendAsync(Request request, BodyHandler<T> handler) {
-    return (CompletableFuture<Response<T>>) call(request, handler, true).out;
+    return call(request, handler, true).out();
   }
+
+  /** What the caller's side of a call needs: its future and, for an interrupt, its progress. */
+  private record Started<T>(CompletableFuture<Response<T>> out, CallState call) {}
 
   /**
    * One call from start until its response body is done with: what the deadline and
-   * {@link #close()} must be able to end wherever the call is.
+   * {@link #close()} must be able to end wherever the call is. Once the response is out it holds
+   * neither the response nor the caller's future (the deadline task still refers to the flight),
+   * so a body or stream the caller drops stays collectable.
    */
   private final class Flight {
     final Request request;
     final CallState call;
-    final CompletableFuture<Response<?>> result = new CompletableFuture<>();
-    final CompletableFuture<?> out = new CompletableFuture<>();
+    volatile CompletableFuture<Response<?>> result = new CompletableFuture<>();
     final Duration callTimeout;
     volatile CallBody body;
-    volatile ScheduledFuture<?> deadline;
+    final Finisher finisher = new Finisher();
 
     Flight(Request request, CallState call, Duration callTimeout) {
       this.request = request;
@@ -206,7 +208,10 @@ public final class DefaultHaulClient implements HaulClient {
         b.fail(reason); // before cancel(), which would only close it: the consumer must learn why
       }
       call.cancel();
-      result.completeExceptionally(reason);
+      CompletableFuture<Response<?>> r = result;
+      if (r != null) {
+        r.completeExceptionally(reason);
+      }
     }
 
     void deadlineExpired() {
@@ -215,11 +220,25 @@ public final class DefaultHaulClient implements HaulClient {
 
     /** The call and its body are over: nothing left for the deadline or close() to end. */
     void done() {
+      inFlight.remove(this);
+      finisher.run();
+    }
+  }
+
+  /**
+   * Forgets a call once its streamed body is done with. The body's completion refers to this and
+   * the transport may hold that completion, so it must not refer to the flight or the response.
+   */
+  private final class Finisher implements Runnable {
+    volatile ScheduledFuture<?> deadline;
+    volatile CallBody body;
+
+    @Override
+    public void run() {
       ScheduledFuture<?> d = deadline;
       if (d != null) {
         d.cancel(false);
       }
-      inFlight.remove(this);
       CallBody b = body;
       if (b != null) {
         streaming.remove(b);
@@ -227,27 +246,27 @@ public final class DefaultHaulClient implements HaulClient {
     }
   }
 
-  private <T> Flight call(Request request, BodyHandler<T> handler, boolean viaExecutor) {
+  private <T> Started<T> call(Request request, BodyHandler<T> handler, boolean viaExecutor) {
     requireNonNull(request, "request is null");
     requireNonNull(handler, "handler is null");
     Duration callTimeout = request.callTimeout().or(() -> parts.config().callTimeout()).orElse(null);
     CallState call = new CallState(request, listener, parts.ticker(), callTimeout);
     Flight flight = new Flight(request, call, callTimeout);
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Response<T>> out = (CompletableFuture<Response<T>>) flight.out;
+    CompletableFuture<Response<T>> out = new CompletableFuture<>();
+    Started<T> started = new Started<>(out, call);
     // Registered before the closed check, so a close() racing this call either sees it here or
     // is seen by the check below.
     inFlight.add(flight);
     if (closed.get()) {
       inFlight.remove(flight);
       out.completeExceptionally(new ClientClosedException(request.uri(), SendState.NOT_SENT));
-      return flight;
+      return started;
     }
     listener.callStart(request);
     CompletableFuture<Response<?>> result = flight.result;
     if (callTimeout != null) {
       try {
-        flight.deadline = timer.schedule(flight::deadlineExpired, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        flight.finisher.deadline = timer.schedule(flight::deadlineExpired, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         flight.abort(new ClientClosedException(request.uri(), SendState.NOT_SENT)); // closed meanwhile
       }
@@ -267,6 +286,7 @@ public final class DefaultHaulClient implements HaulClient {
       }
       CallBody body = new CallBody(r.body(), request.uri());
       flight.body = body;
+      flight.finisher.body = body;
       call.trackBody(body);
       if (call.failure() != null) {
         body.fail(call.failure()); // ended from outside between the two checks
@@ -280,6 +300,7 @@ public final class DefaultHaulClient implements HaulClient {
     });
 
     result.whenComplete((resp, err) -> {
+      flight.result = null;
       Throwable cause = err == null ? null : RetryInterceptor.unwrap(err);
       CallBody body = flight.body;
       if (cause != null || body == null) {
@@ -289,7 +310,8 @@ public final class DefaultHaulClient implements HaulClient {
         // and close() keep covering it until it is consumed, failed or closed.
         streaming.put(body, Boolean.TRUE);
         inFlight.remove(flight);
-        body.finished().whenComplete((v, e) -> flight.done());
+        Finisher finisher = flight.finisher;
+        body.finished().whenComplete((v, e) -> finisher.run());
       }
       if (cause == null) {
         listener.callEnd(request, resp, call.elapsed());
@@ -319,7 +341,7 @@ public final class DefaultHaulClient implements HaulClient {
         call.cancel();
       }
     });
-    return flight;
+    return started;
   }
 
   private <T> void handleBody(Flight flight, RawResponse r, CallBody body,
@@ -335,13 +357,17 @@ public final class DefaultHaulClient implements HaulClient {
       body.close();
       value = CompletableFuture.failedFuture(t);
     }
+    CompletableFuture<Response<?>> result = flight.result;
+    if (result == null) {
+      return; // ended from outside already (the body was failed with it)
+    }
     value.whenComplete((v, bodyErr) -> {
       if (bodyErr != null) {
         Throwable reason = call.failure();
-        flight.result.completeExceptionally(reason != null ? reason
+        result.completeExceptionally(reason != null ? reason
             : call.deadlineOr(RetryInterceptor.unwrap(bodyErr)));
       } else {
-        flight.result.complete(new Response<>(r, v, r.redirects(), r.attempts()));
+        result.complete(new Response<>(r, v, r.redirects(), r.attempts()));
       }
     });
   }
