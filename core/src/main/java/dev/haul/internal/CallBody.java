@@ -49,8 +49,17 @@ public final class CallBody implements ResponseBody {
 
   @Override
   public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> subscriber) {
+    Throwable early = end.failure;
+    if (early != null) {
+      Subscriptions.reject(subscriber, early); // ended from outside before anyone subscribed
+      return;
+    }
     Guard g = new Guard(subscriber, end);
-    end.guard = g;
+    synchronized (end) {
+      if (end.guard == null) {
+        end.guard = g; // the first subscriber is the one a failure must reach; others are refused
+      }
+    }
     delegate.subscribe(g);
   }
 
