@@ -4,18 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.haul.internal.BodyInputStream;
 import dev.haul.internal.CollectingSubscriber;
-import java.io.IOException;
+import dev.haul.internal.FileBodyHandler;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -99,50 +93,27 @@ public final class BodyHandlers {
   /**
    * Streams the body into {@code target}. Bytes go to a temporary file beside it (created new,
    * owner-only), which is synced and atomically renamed over {@code target} only once the body is
-   * complete; on failure it is deleted, so {@code target} is never left half-written.
+   * complete; on failure it is deleted, so {@code target} is never left half-written. Creating,
+   * syncing, closing and renaming the file run on the client's callback executor, never on a
+   * transport I/O thread; the bytes are written by {@link ResponseBody#transferTo}.
    */
   public static BodyHandler<Path> ofFile(Path target) {
     requireNonNull(target, "target is null");
-    return (info, body) -> {
-      Path dir = target.toAbsolutePath().getParent();
-      Path temp;
-      FileChannel channel;
-      try {
-        temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-        channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-      } catch (IOException e) {
-        body.close();
-        return CompletableFuture.failedFuture(new UncheckedIOException(
-            "cannot create a temporary file in " + dir, e));
-      }
-      return body.transferTo(channel, 0).handle((n, err) -> {
-        try (channel) {
-          if (err != null) {
-            throw err;
-          }
-          channel.force(true);
-        } catch (Throwable t) {
-          deleteQuietly(temp);
-          throw t instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(t);
-        }
-        try {
-          move(temp, target);
-        } catch (IOException e) {
-          deleteQuietly(temp);
-          throw new UncheckedIOException("cannot move the download into " + target, e);
-        }
-        return target;
-      });
-    };
+    return new FileBodyHandler(target, FileBodyHandler.FILES);
   }
 
   /**
    * A blocking {@link InputStream} over the body; the response is returned as soon as the headers
-   * arrive. The caller must close the stream.
+   * arrive. The caller must close the stream. The call deadline still covers the body: a read past
+   * it throws an {@link java.io.IOException} caused by {@link DeadlineExceededException}, and a
+   * read after the client is closed one caused by {@link ClientClosedException}. A stream dropped
+   * without {@code close()} is reported (with the stack that called this method) and released.
    */
   public static BodyHandler<InputStream> ofInputStream() {
+    // Captured here, on the caller's thread: the handler itself runs where the headers arrive.
+    Throwable openedAt = BodyInputStream.openingStack();
     return (info, body) -> {
-      BodyInputStream in = new BodyInputStream(info.request().uri());
+      BodyInputStream in = new BodyInputStream(info.request().uri(), openedAt);
       body.subscribe(in.subscriber());
       return CompletableFuture.completedFuture(in);
     };
@@ -192,6 +163,8 @@ public final class BodyHandlers {
   /**
    * The streaming body itself, returned as soon as the headers arrive, for callers that consume it
    * later (for example with {@link ResponseBody#transferTo}). The caller must consume or close it.
+   * The call deadline covers it until then: past the deadline it fails with
+   * {@link DeadlineExceededException}.
    */
   public static BodyHandler<ResponseBody> ofResponseBody() {
     return (info, body) -> CompletableFuture.completedFuture(body);
@@ -214,21 +187,5 @@ public final class BodyHandlers {
       }
     }
     return StandardCharsets.UTF_8;
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // The temporary file is owner-only and named as such; nothing better to do.
-    }
   }
 }

@@ -46,7 +46,7 @@ public final class CoreModule extends AbstractModule {
   @Retention(RetentionPolicy.RUNTIME)
   public @interface Network {}
 
-  /** Qualifies the executor that runs completions and body handlers. */
+  /** Qualifies the executor that runs async completions and the blocking steps of body handlers. */
   @BindingAnnotation
   @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD})
   @Retention(RetentionPolicy.RUNTIME)

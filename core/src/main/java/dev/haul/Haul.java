@@ -85,7 +85,11 @@ public final class Haul {
       return this;
     }
 
-    /** Where completions and body handlers run; by default a cached pool of daemon threads. */
+    /**
+     * Where {@code sendAsync} completions and the blocking steps of body handlers (the file work
+     * of {@link BodyHandlers#ofFile}) run; by default a cached pool of daemon threads. It must be
+     * free to block: a direct executor would run that file work on the transport's I/O threads.
+     */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = requireNonNull(executor, "executor is null");
       return this;

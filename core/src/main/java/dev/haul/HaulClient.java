@@ -14,7 +14,7 @@ public interface HaulClient extends AutoCloseable {
   /**
    * Sends the request and waits for the response and its body handler. Failures are thrown as the
    * {@link HaulException} subtype the call ended with; an interrupted wait cancels the call and
-   * throws {@link CallCancelledException}.
+   * throws {@link CallCancelledException} with the {@link SendState} the call had reached.
    */
   <T> Response<T> send(Request request, BodyHandler<T> handler);
 
@@ -30,7 +30,12 @@ public interface HaulClient extends AutoCloseable {
   /** Pool statistics from the transport, per origin. */
   List<PoolStats> poolStats();
 
-  /** Closes the transport and stops the client's threads. Idempotent. */
+  /**
+   * Ends every call still running (waiting for a connection, in a retry backoff, streaming its
+   * body) with a {@link ClientClosedException} carrying how far it got, closes the transport and
+   * stops the client's threads. Calls made afterwards fail with {@link ClientClosedException}
+   * ({@link SendState#NOT_SENT}). Idempotent.
+   */
   @Override
   void close();
 }

@@ -44,7 +44,7 @@ import java.util.Set;
  *   <tr><td>haul.circuit.window</td><td>10s</td><td>&gt; 0</td></tr>
  *   <tr><td>haul.circuit.consecutive-failures</td><td>5</td><td>0..100000 (0: off)</td></tr>
  *   <tr><td>haul.circuit.open-duration</td><td>30s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.user-agent</td><td>haul/0.1.0</td><td>a header value</td></tr>
+ *   <tr><td>haul.user-agent</td><td>haul/0.1.0</td><td>a header value; empty: send none</td></tr>
  * </table>
  */
 public final class HaulConfig {
@@ -202,6 +202,7 @@ public final class HaulConfig {
     return circuitOpenDuration;
   }
 
+  /** The User-Agent added to requests that have none; empty when none is to be sent. */
   public String userAgent() {
     return userAgent;
   }
@@ -475,12 +476,10 @@ public final class HaulConfig {
       return this;
     }
 
+    /** The User-Agent for requests that have none; an empty (or blank) value sends none. */
     public Builder userAgent(String ua) {
       Headers.checkValue("User-Agent", requireNonNull(ua, "haul.user-agent is null"));
-      if (ua.isBlank()) {
-        throw Settings.outOfRange("haul.user-agent", "''", "a non-empty header value");
-      }
-      this.userAgent = ua;
+      this.userAgent = ua.isBlank() ? "" : ua;
       return this;
     }
 

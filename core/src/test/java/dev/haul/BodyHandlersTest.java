@@ -114,6 +114,39 @@ class BodyHandlersTest {
   }
 
   @Test
+  void droppedInputStreamIsReportedWithTheStackThatAskedForIt() throws Exception {
+    // Issue 8 defect 12: the report of a dropped InputStream did not say where it was opened.
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(dev.haul.internal.BodyInputStream.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    try {
+      ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[100_000], 100);
+      openAndDropSomewhereRecognisable(body);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (appender.list.isEmpty() && System.nanoTime() < deadline) {
+        System.gc();
+        Thread.sleep(10);
+      }
+      assertThat(appender.list).hasSize(1);
+      ch.qos.logback.classic.spi.IThrowableProxy opened = appender.list.get(0).getThrowableProxy();
+      assertThat(opened).as("the report carries the opening stack").isNotNull();
+      assertThat(opened.getStackTraceElementProxyArray()).anySatisfy(frame ->
+          assertThat(frame.getSTEAsString()).contains("openAndDropSomewhereRecognisable"));
+    } finally {
+      log.detachAppender(appender);
+    }
+  }
+
+  private static void openAndDropSomewhereRecognisable(ByteArrayResponseBody body) throws Exception {
+    InputStream in = handle(BodyHandlers.ofInputStream(), Headers.empty(), body);
+    assertThat(in.read()).isZero();
+    // dropped without close()
+  }
+
+  @Test
   void subscriberControlsDemand() throws Exception {
     ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[40], 10);
     List<Integer> sizes = new ArrayList<>();

@@ -5,12 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.haul.internal.DefaultHaulClient;
 import dev.haul.spi.EventListener;
+import dev.haul.spi.RawResponse;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testing.FakeTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +72,130 @@ class CircuitAndBudgetTest {
       // Other origins are unaffected.
       transport.enqueue(200, "fine");
       assertThat(client.send(Request.get("http://other/x"), BodyHandlers.ofString()).body()).isEqualTo("fine");
+    }
+  }
+
+  private static final Origin FLAKY = Origin.parse("http://flaky");
+
+  private HaulClient breakerClient() {
+    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
+        .circuit(0.5, 100, Duration.ofSeconds(10), 3, Duration.ofSeconds(30)).build();
+    return Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
+        .ticker(now::get).addEventListener(recorder).build();
+  }
+
+  private void openAndWaitOut(HaulClient client) {
+    for (int i = 0; i < 3; i++) {
+      transport.enqueue(503, "down");
+      client.send(Request.get("http://flaky/x"), BodyHandlers.ofString());
+    }
+    assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
+    now.addAndGet(Duration.ofSeconds(31).toNanos());
+  }
+
+  private static RawResponse answer(Request request, int status) {
+    return RawResponse.builder().request(request).status(status).build();
+  }
+
+  @Test
+  void aCancelledProbeDecidesNothing() throws Exception {
+    // Issue 8 defect 8: a cancelled call counted as a success, so a killed probe closed the circuit.
+    try (HaulClient client = breakerClient()) {
+      openAndWaitOut(client);
+      CompletableFuture<RawResponse> probe = new CompletableFuture<>();
+      transport.enqueue(ex -> probe);
+      CompletableFuture<Response<String>> f = client.sendAsync(Request.get("http://flaky/x"), BodyHandlers.ofString());
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
+      f.cancel(true);
+      assertThatThrownBy(() -> probe.get(10, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
+      // The probe slot is free again: the next call is the probe, and its failure reopens.
+      transport.enqueue(503, "still down");
+      assertThat(client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()).status()).isEqualTo(503);
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
+    }
+  }
+
+  @Test
+  void aProbeKilledByTheDeadlineDecidesNothing() {
+    // Issue 8 defect 8: a deadline-killed call counted as a success.
+    try (HaulClient client = breakerClient()) {
+      openAndWaitOut(client);
+      transport.enqueue(ex -> new CompletableFuture<>());
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(50)).build();
+      assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
+      assertThat(events).doesNotContain("HALF_OPEN->CLOSED");
+    }
+  }
+
+  @Test
+  void aCallFromBeforeTheCircuitOpenedIsNotTheProbe() throws Exception {
+    // Issue 8 defect 8: in half-open, any call that completed was taken as the probe's result,
+    // even one that started while the circuit was still closed.
+    try (HaulClient client = breakerClient()) {
+      CompletableFuture<RawResponse> old = new CompletableFuture<>();
+      transport.enqueue(ex -> old);
+      Request stale = Request.get("http://flaky/slow");
+      CompletableFuture<Response<String>> staleCall = client.sendAsync(stale, BodyHandlers.ofString());
+      openAndWaitOut(client);
+      CompletableFuture<RawResponse> probe = new CompletableFuture<>();
+      transport.enqueue(ex -> probe);
+      Request probeRequest = Request.get("http://flaky/probe");
+      CompletableFuture<Response<String>> probeCall = client.sendAsync(probeRequest, BodyHandlers.ofString());
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
+
+      old.complete(answer(stale, 200)); // the stale call succeeds: not the probe's answer
+      assertThat(staleCall.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
+
+      probe.complete(answer(probeRequest, 503)); // the probe's own answer decides
+      assertThat(probeCall.get(10, TimeUnit.SECONDS).status()).isEqualTo(503);
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
+    }
+  }
+
+  @Test
+  void halfOpenLetsExactlyOneProbeThroughUnderConcurrency() throws Exception {
+    // Issue 8 defect 8: N concurrent calls in half-open, exactly one reaches the transport.
+    try (HaulClient client = breakerClient()) {
+      openAndWaitOut(client);
+      int before = transport.exchanges().size();
+      CompletableFuture<RawResponse> probe = new CompletableFuture<>();
+      transport.enqueue(ex -> probe);
+      int n = 16;
+      CyclicBarrier start = new CyclicBarrier(n);
+      ExecutorService pool = Executors.newFixedThreadPool(n);
+      try {
+        List<Future<CompletableFuture<Response<String>>>> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          calls.add(pool.submit(() -> {
+            start.await(10, TimeUnit.SECONDS);
+            return client.sendAsync(Request.get("http://flaky/x"), BodyHandlers.ofString());
+          }));
+        }
+        int rejected = 0;
+        CompletableFuture<Response<String>> admitted = null;
+        for (Future<CompletableFuture<Response<String>>> c : calls) {
+          CompletableFuture<Response<String>> f = c.get(10, TimeUnit.SECONDS);
+          try {
+            f.get(200, TimeUnit.MILLISECONDS);
+          } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(CircuitOpenException.class);
+            rejected++;
+          } catch (TimeoutException e) {
+            assertThat(admitted).as("a second call got through").isNull();
+            admitted = f;
+          }
+        }
+        assertThat(rejected).isEqualTo(n - 1);
+        assertThat(transport.exchanges()).hasSize(before + 1);
+        probe.complete(answer(transport.exchanges().get(before).request(), 200));
+        assertThat(admitted.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.CLOSED);
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 

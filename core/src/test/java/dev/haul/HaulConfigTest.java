@@ -128,6 +128,15 @@ class HaulConfigTest {
   }
 
   @Test
+  void emptyUserAgentMeansNone() {
+    // Issue 8 defect 12: an empty haul.user-agent was refused, so the header could not be left out.
+    assertThat(HaulConfig.from(ConfigSource.fromMap(Map.of("haul.user-agent", ""))).userAgent()).isEmpty();
+    assertThat(HaulConfig.builder().userAgent("").build().userAgent()).isEmpty();
+    assertThat(HaulConfig.from(ConfigSource.fromMap(Map.of("haul.user-agent", ""))).dump())
+        .containsEntry("haul.user-agent", "");
+  }
+
+  @Test
   void bearerTokenNeedsOriginsAndIsNeverEchoed() {
     assertThatThrownBy(() -> HaulConfig.from(ConfigSource.fromMap(Map.of("haul.auth.bearer-token", "abc"))))
         .hasMessageContaining("haul.auth.bearer-origins");

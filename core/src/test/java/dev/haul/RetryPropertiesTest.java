@@ -37,16 +37,57 @@ class RetryPropertiesTest {
     assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(capMs));
   }
 
+  private static final long CENTURY_SECONDS = 100L * 365 * 24 * 3600;
+
+  /** Issue 8 defect 14: this property used to check only ">= 0"; now it checks the value itself. */
   @Property
-  void retryAfterParserNeverThrowsAndIsNeverNegative(@ForAll String anything) {
-    assertThat(RetryAfter.parse(anything, NOW)).satisfiesAnyOf(
-        o -> assertThat(o).isEmpty(),
-        o -> assertThat(o.get()).isGreaterThanOrEqualTo(Duration.ZERO));
+  void retryAfterDeltaSecondsIsExactlyTheNumber(@ForAll("deltaSeconds") String digits,
+      @ForAll("blanks") String before, @ForAll("blanks") String after) {
+    java.math.BigInteger n = new java.math.BigInteger(digits);
+    long expected = n.compareTo(java.math.BigInteger.valueOf(CENTURY_SECONDS)) > 0 ? CENTURY_SECONDS : n.longValueExact();
+    assertThat(RetryAfter.parse(before + digits + after, NOW)).hasValue(Duration.ofSeconds(expected));
   }
 
+  /**
+   * An HTTP-date in the future is exactly {@code date - now}; one at or before now gives no hint
+   * (empty), so the policy falls back to its own backoff rather than retrying at once on a server
+   * whose clock is behind.
+   */
   @Property
-  void retryAfterDeltaSeconds(@ForAll @LongRange(min = 0, max = 1_000_000) long seconds) {
-    assertThat(RetryAfter.parse(Long.toString(seconds), NOW)).hasValue(Duration.ofSeconds(seconds));
+  void retryAfterHttpDateIsExactlyTheDistanceFromNow(
+      @ForAll @LongRange(min = -10L * 365 * 24 * 3600, max = 10L * 365 * 24 * 3600) long offsetSeconds) {
+    Instant at = NOW.plusSeconds(offsetSeconds);
+    String imfFixdate = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(at, ZoneOffset.UTC));
+    if (offsetSeconds > 0) {
+      assertThat(RetryAfter.parse(imfFixdate, NOW)).hasValue(Duration.ofSeconds(offsetSeconds));
+    } else {
+      assertThat(RetryAfter.parse(imfFixdate, NOW)).isEmpty();
+    }
+  }
+
+  /** Neither a number nor a date: nothing, never an exception. */
+  @Property
+  void retryAfterGarbageIsEmpty(@ForAll("garbage") String value) {
+    assertThat(RetryAfter.parse(value, NOW)).isEmpty();
+  }
+
+  @Provide
+  Arbitrary<String> deltaSeconds() {
+    return Arbitraries.strings().withCharRange('0', '9').ofMinLength(1).ofMaxLength(30);
+  }
+
+  @Provide
+  Arbitrary<String> blanks() {
+    return Arbitraries.strings().withChars(' ', '\t').ofMaxLength(2);
+  }
+
+  @Provide
+  Arbitrary<String> garbage() {
+    Arbitrary<String> noDigits = Arbitraries.strings().all().filter(s -> s.chars().noneMatch(Character::isDigit));
+    Arbitrary<String> signedOrSuffixed = Arbitraries.longs().between(0, 1_000_000).flatMap(n ->
+        Arbitraries.of("-" + n, "+" + n, n + "s", n + ".5", "0x" + n, n + " " + n, "1e" + n));
+    Arbitrary<String> tooLong = Arbitraries.strings().withCharRange('0', '9').ofLength(65);
+    return Arbitraries.oneOf(noDigits, signedOrSuffixed, tooLong);
   }
 
   @Test

@@ -38,8 +38,24 @@ public final class BodyInputStream extends InputStream {
   private boolean closed;
 
   public BodyInputStream(URI uri) {
+    this(uri, null);
+  }
+
+  /**
+   * @param openedAt where the caller asked for the stream (see {@link #openingStack()}), shown
+   *     when the stream is reported as dropped; may be null
+   */
+  public BodyInputStream(URI uri, Throwable openedAt) {
     this.feed = new Feed();
-    this.cleanable = Cleaners.watch(this, new Abandoned(feed, uri));
+    this.cleanable = Cleaners.watch(this, new Abandoned(feed, uri, openedAt));
+  }
+
+  /**
+   * The caller's stack, to name in a report of a stream dropped without close(); null when such a
+   * report would not be logged anyway, so nothing is captured for nothing.
+   */
+  public static Throwable openingStack() {
+    return LOG.isWarnEnabled() ? new Throwable("the InputStream over the response body was requested here") : null;
   }
 
   /** What to subscribe to the body. */
@@ -178,15 +194,16 @@ public final class BodyInputStream extends InputStream {
   }
 
   /** Runs when a stream was dropped: reports it unless it was read to the end, and cancels. */
-  private record Abandoned(Feed feed, URI uri) implements Runnable {
+  private record Abandoned(Feed feed, URI uri, Throwable openedAt) implements Runnable {
     @Override
     public void run() {
       if (feed.closed) {
         return;
       }
       if (!feed.done) {
+        // SLF4J prints a trailing Throwable argument with its stack: where the stream was asked for.
         LOG.warn("an InputStream over the response body of {} was dropped without close(); "
-            + "its connection is released now", Redaction.uri(uri));
+            + "its connection is released now", Redaction.uri(uri), openedAt);
       }
       feed.close(!feed.done);
     }

@@ -22,12 +22,12 @@ public final class CallState {
   private final long startNanos;
   private final long deadlineNanos; // Long.MAX_VALUE when the call has none
   private final Duration callTimeout;
-  private final AtomicInteger attempts = new AtomicInteger();
+  private final Progress progress = new Progress();
   private volatile Future<?> inFlight;
   private volatile ResponseBody body;
   private volatile boolean cancelled;
-  private volatile Throwable failure;
-  private volatile SendState furthest = SendState.NOT_SENT;
+  private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public CallState(Request original, EventListener listener, Ticker ticker, Duration callTimeout) {
     this.original = original;
@@ -65,23 +65,81 @@ public final class CallState {
 
   /** Counts an attempt handed to the transport; returns the total so far. */
   public int attemptStarted() {
-    if (furthest == SendState.NOT_SENT) {
-      furthest = SendState.SENT_NO_RESPONSE;
-    }
-    return attempts.incrementAndGet();
+    return progress.attemptStarted();
   }
 
   public int attempts() {
-    return attempts.get();
+    return progress.attempts.get();
+  }
+
+  /** The running attempt ended having reached {@code reached}. */
+  public void attemptEnded(SendState reached) {
+    progress.attemptEnded(reached);
   }
 
   public void responseStarted() {
-    furthest = SendState.RESPONSE_STARTED;
+    progress.attemptEnded(SendState.RESPONSE_STARTED);
   }
 
-  /** The furthest any attempt is known (or may be assumed) to have got. */
+  /**
+   * The furthest any attempt got: the running one as far as the transport has reported, finished
+   * ones as their outcome showed. {@code NOT_SENT} only when no attempt can have written a byte.
+   */
   public SendState furthest() {
-    return furthest;
+    return progress.furthest();
+  }
+
+  /** The listener to hand to the transport for the current attempt: it also tracks the send state. */
+  public EventListener attemptListener() {
+    // It gets the progress only, not this call: the transport may keep the listener as long as
+    // the connection, and it must not keep the call's response body reachable.
+    return new AttemptListener(listener, progress, progress.attempts.get());
+  }
+
+  /**
+   * How far the call's attempts got. An attempt is taken as possibly sent from the hand-off to the
+   * transport, except while the transport reports it is still acquiring a connection: until then
+   * nothing can have been written.
+   */
+  static final class Progress {
+    final AtomicInteger attempts = new AtomicInteger();
+    private volatile SendState settled = SendState.NOT_SENT; // furthest of finished attempts
+    private volatile SendState current; // the running attempt; null between attempts
+    private volatile boolean acquired;
+
+    int attemptStarted() {
+      acquired = false;
+      current = SendState.SENT_NO_RESPONSE; // unknown transports: assume the request may be out
+      return attempts.incrementAndGet();
+    }
+
+    /** Attempt {@code attempt} started to acquire a connection: nothing is written yet. */
+    void acquiringConnection(int attempt) {
+      if (attempt == attempts.get() && current != null && !acquired) {
+        current = SendState.NOT_SENT;
+      }
+    }
+
+    /** Attempt {@code attempt} has its connection: from now on the request may be on the wire. */
+    void connectionAcquired(int attempt) {
+      if (attempt == attempts.get() && current != null) {
+        acquired = true;
+        current = SendState.SENT_NO_RESPONSE;
+      }
+    }
+
+    void attemptEnded(SendState reached) {
+      if (reached.compareTo(settled) > 0) {
+        settled = reached;
+      }
+      current = null;
+    }
+
+    SendState furthest() {
+      SendState s = settled;
+      SendState c = current;
+      return c != null && c.compareTo(s) > 0 ? c : s;
+    }
   }
 
   /** Registers what is in flight now (a transport exchange or a retry timer). */
@@ -126,14 +184,17 @@ public final class CallState {
     return new dev.haul.DeadlineExceededException(h.uri(), h.sendState(), callTimeout, attempts(), error);
   }
 
-  /** Ends the call with {@code reason}, whatever the cancelled parts report. */
-  public void failWith(Throwable reason) {
-    failure = reason;
+  /**
+   * Ends the call with {@code reason}, whatever the cancelled parts report. The first reason wins
+   * (a deadline and a client close racing); returns whether this one did.
+   */
+  public boolean failWith(Throwable reason) {
+    return failure.compareAndSet(null, reason);
   }
 
-  /** Why the call was ended from outside (the deadline), or null. */
+  /** Why the call was ended from outside (the deadline, the client closing), or null. */
   public Throwable failure() {
-    return failure;
+    return failure.get();
   }
 
   public boolean isCancelled() {

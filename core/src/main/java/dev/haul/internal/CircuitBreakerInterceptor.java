@@ -1,7 +1,9 @@
 package dev.haul.internal;
 
+import dev.haul.CallCancelledException;
 import dev.haul.CircuitOpenException;
 import dev.haul.CircuitState;
+import dev.haul.DeadlineExceededException;
 import dev.haul.HaulException;
 import dev.haul.Origin;
 import dev.haul.spi.EventListener;
@@ -9,6 +11,7 @@ import dev.haul.spi.Interceptor;
 import dev.haul.spi.RawResponse;
 import dev.haul.spi.Ticker;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A circuit breaker per origin, on each attempt: it opens after N consecutive failures or when
  * the failure rate over a sliding window passes a threshold (with a minimum of calls), fails fast
  * while open, and lets a single probe through when the open duration has passed. Failures are
- * transient transport errors and 500, 502, 503 and 504 answers.
+ * transient transport errors and 500, 502, 503 and 504 answers. Attempts cut short from the
+ * caller's side (cancelled, past the call deadline, the client closing) count neither way, and an
+ * attempt only counts in the state it started in: in half-open, only the probe's own outcome
+ * closes or reopens the circuit.
  */
 public final class CircuitBreakerInterceptor implements Interceptor {
 
@@ -38,16 +44,30 @@ public final class CircuitBreakerInterceptor implements Interceptor {
     Origin origin = chain.request().origin();
     Breaker b = breakers.computeIfAbsent(origin, o -> new Breaker(o));
     EventListener listener = chain.listener();
-    long wait = b.tryAcquire(listener);
-    if (wait > 0) {
+    Permit permit = b.tryAcquire(listener);
+    if (permit.waitNanos() > 0) {
       return CompletableFuture.failedFuture(
-          new CircuitOpenException(chain.request().uri(), origin, Duration.ofNanos(wait)));
+          new CircuitOpenException(chain.request().uri(), origin, Duration.ofNanos(permit.waitNanos())));
     }
-    return chain.proceed(chain.request()).whenComplete((r, e) -> {
-      boolean failed = e != null ? isFailure(RetryInterceptor.unwrap(e)) : isFailure(r.status());
-      b.record(failed, listener);
-    });
+    CompletableFuture<RawResponse> f;
+    try {
+      f = chain.proceed(chain.request());
+    } catch (RuntimeException e) {
+      b.record(permit, Outcome.NONE, listener);
+      throw e;
+    }
+    return f.whenComplete((r, e) -> b.record(permit, e != null ? outcome(RetryInterceptor.unwrap(e))
+        : outcome(r.status()), listener));
   }
+
+  /** What an attempt says about the origin's health. */
+  private enum Outcome { SUCCESS, FAILURE, NONE }
+
+  /**
+   * Leave to go ahead (wait 0) or the time until the next probe. {@code generation} names the
+   * breaker state the attempt started in: outcomes of attempts from an earlier state are ignored.
+   */
+  private record Permit(long waitNanos, long generation, boolean probe) {}
 
   /** The state of {@code origin}'s breaker (CLOSED when it has none). */
   public CircuitState state(Origin origin) {
@@ -55,12 +75,21 @@ public final class CircuitBreakerInterceptor implements Interceptor {
     return b == null ? CircuitState.CLOSED : b.state();
   }
 
-  private static boolean isFailure(Throwable t) {
-    return t instanceof HaulException h && h.isTransient();
+  private static Outcome outcome(Throwable t) {
+    if (t instanceof CancellationException || t instanceof CallCancelledException
+        || t instanceof DeadlineExceededException) {
+      // Ended from our side (cancelled, the client closed, the call deadline cut it short):
+      // nothing is known about the origin.
+      return Outcome.NONE;
+    }
+    if (!(t instanceof HaulException h)) {
+      return Outcome.NONE; // a programming error on our side, not an answer from the origin
+    }
+    return h.isTransient() ? Outcome.FAILURE : Outcome.SUCCESS;
   }
 
-  private static boolean isFailure(int status) {
-    return status == 500 || status == 502 || status == 503 || status == 504;
+  private static Outcome outcome(int status) {
+    return status == 500 || status == 502 || status == 503 || status == 504 ? Outcome.FAILURE : Outcome.SUCCESS;
   }
 
   private final class Breaker {
@@ -73,6 +102,7 @@ public final class CircuitBreakerInterceptor implements Interceptor {
     private int consecutive;
     private long openUntil;
     private boolean probeInFlight;
+    private long generation; // advanced on every state change
 
     Breaker(Origin origin) {
       this.origin = origin;
@@ -82,39 +112,48 @@ public final class CircuitBreakerInterceptor implements Interceptor {
       return state;
     }
 
-    /** 0 to go ahead, or the nanoseconds until the next probe. */
-    synchronized long tryAcquire(EventListener l) {
+    /** A permit to go ahead, or the nanoseconds until the next probe. */
+    synchronized Permit tryAcquire(EventListener l) {
       long now = ticker.read();
       if (state == CircuitState.OPEN) {
         if (now - openUntil < 0) {
-          return openUntil - now;
+          return new Permit(openUntil - now, generation, false);
         }
         transition(CircuitState.HALF_OPEN, l);
       }
       if (state == CircuitState.HALF_OPEN) {
         if (probeInFlight) {
-          return Math.max(1, settings.openDuration().toNanos() / 10);
+          return new Permit(Math.max(1, settings.openDuration().toNanos() / 10), generation, false);
         }
         probeInFlight = true;
+        return new Permit(0, generation, true);
       }
-      return 0;
+      return new Permit(0, generation, false);
     }
 
-    synchronized void record(boolean failed, EventListener l) {
+    synchronized void record(Permit permit, Outcome outcome, EventListener l) {
+      if (permit.generation() != generation) {
+        return; // started before the last state change: says nothing about the state now
+      }
       long now = ticker.read();
       if (state == CircuitState.HALF_OPEN) {
+        if (!permit.probe()) {
+          return;
+        }
         probeInFlight = false;
-        if (failed) {
+        if (outcome == Outcome.FAILURE) {
           open(now, l);
-        } else {
+        } else if (outcome == Outcome.SUCCESS) {
           reset();
           transition(CircuitState.CLOSED, l);
         }
+        // NONE: the probe was cut short; the slot is free for the next call to probe.
         return;
       }
-      if (state == CircuitState.OPEN) {
-        return; // an attempt that started before the circuit opened
+      if (state != CircuitState.CLOSED || outcome == Outcome.NONE) {
+        return;
       }
+      boolean failed = outcome == Outcome.FAILURE;
       int i = bucket(now);
       calls[i]++;
       if (failed) {
@@ -171,6 +210,7 @@ public final class CircuitBreakerInterceptor implements Interceptor {
       CircuitState from = state;
       if (from != to) {
         state = to;
+        generation++;
         l.circuitStateChanged(origin, from, to);
       }
     }

@@ -7,6 +7,8 @@ import dev.haul.BodyHandler;
 import dev.haul.CircuitState;
 import dev.haul.Origin;
 import dev.haul.CallCancelledException;
+import dev.haul.ClientClosedException;
+import dev.haul.HaulException;
 import dev.haul.DeadlineExceededException;
 import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -39,8 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client both the plain builder and Guice construct. It assembles the fixed chain (user
- * interceptors, retry, bridge, network interceptors, transport), enforces the call deadline on a
- * timer and runs body handlers and completions on the callback executor.
+ * interceptors, retry, bridge, network interceptors, transport) and enforces the call deadline on
+ * a timer, until the response body is done with. Body handlers start where the headers arrive;
+ * those that may block ({@link BlockingBodyHandler}) start on the callback executor, as do the
+ * completions of {@link #sendAsync}.
  */
 public final class DefaultHaulClient implements HaulClient {
 
@@ -67,6 +72,13 @@ public final class DefaultHaulClient implements HaulClient {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Calls from start until their body is done with; a streamed body dropped by its caller is
+  // released by its own leak check, and then reports done through CallBody.
+  private final java.util.Set<Flight> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // Bodies streaming after their response was returned, held weakly: the caller owns them, and
+  // one it drops must stay collectable so the transport's leak check can report and release it.
+  private final java.util.Map<CallBody, Boolean> streaming =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private final CircuitBreakerInterceptor circuitBreaker;
 
   public DefaultHaulClient(Parts parts) {
@@ -129,14 +141,17 @@ public final class DefaultHaulClient implements HaulClient {
   public <T> Response<T> send(Request request, BodyHandler<T> handler) {
     // The caller blocks on the future and attaches no callbacks, so it may complete on the I/O
     // thread: one thread hand-off less than sendAsync.
-    CompletableFuture<Response<T>> f = call(request, handler, false);
+    Started<T> started = call(request, handler, false);
+    CompletableFuture<Response<T>> f = started.out();
     try {
       return f.get();
     } catch (InterruptedException e) {
+      // Read how far the call got before cancelling it: cancelling ends the attempt.
+      SendState reached = started.call().furthest();
       f.cancel(true);
       Thread.currentThread().interrupt();
       throw new CallCancelledException("interrupted while waiting for the response",
-          request.uri(), SendState.SENT_NO_RESPONSE, e);
+          request.uri(), reached, e);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     }
@@ -157,34 +172,108 @@ public final class DefaultHaulClient implements HaulClient {
 
   @Override
   public <T> CompletableFuture<Response<T>> sendAsync(Request request, BodyHandler<T> handler) {
-    return call(request, handler, true);
+    return call(request, handler, true).out();
   }
 
-  private <T> CompletableFuture<Response<T>> call(Request request, BodyHandler<T> handler,
-      boolean viaExecutor) {
+  /** What the caller's side of a call needs: its future and, for an interrupt, its progress. */
+  private record Started<T>(CompletableFuture<Response<T>> out, CallState call) {}
+
+  /**
+   * One call from start until its response body is done with: what the deadline and
+   * {@link #close()} must be able to end wherever the call is. Once the response is out it holds
+   * neither the response nor the caller's future (the deadline task still refers to the flight),
+   * so a body or stream the caller drops stays collectable.
+   */
+  private final class Flight {
+    final Request request;
+    final CallState call;
+    volatile CompletableFuture<Response<?>> result = new CompletableFuture<>();
+    final Duration callTimeout;
+    volatile CallBody body;
+    final Finisher finisher = new Finisher();
+
+    Flight(Request request, CallState call, Duration callTimeout) {
+      this.request = request;
+      this.call = call;
+      this.callTimeout = callTimeout;
+    }
+
+    /** Ends the call with {@code reason} from outside: in flight, in backoff or streaming its body. */
+    void abort(HaulException reason) {
+      if (!call.failWith(reason)) {
+        return; // already ended by another reason (the deadline and close racing)
+      }
+      CallBody b = body;
+      if (b != null) {
+        b.fail(reason); // before cancel(), which would only close it: the consumer must learn why
+      }
+      call.cancel();
+      CompletableFuture<Response<?>> r = result;
+      if (r != null) {
+        r.completeExceptionally(reason);
+      }
+    }
+
+    void deadlineExpired() {
+      abort(new DeadlineExceededException(request.uri(), call.furthest(), callTimeout, call.attempts(), null));
+    }
+
+    /** The call and its body are over: nothing left for the deadline or close() to end. */
+    void done() {
+      inFlight.remove(this);
+      finisher.run();
+    }
+  }
+
+  /**
+   * Forgets a call once its streamed body is done with. The body's completion refers to this and
+   * the transport may hold that completion, so it must not refer to the flight or the response.
+   */
+  private final class Finisher implements Runnable {
+    volatile ScheduledFuture<?> deadline;
+    volatile CallBody body;
+
+    @Override
+    public void run() {
+      ScheduledFuture<?> d = deadline;
+      if (d != null) {
+        d.cancel(false);
+      }
+      CallBody b = body;
+      if (b != null) {
+        streaming.remove(b);
+      }
+    }
+  }
+
+  private <T> Started<T> call(Request request, BodyHandler<T> handler, boolean viaExecutor) {
     requireNonNull(request, "request is null");
     requireNonNull(handler, "handler is null");
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
-    }
     Duration callTimeout = request.callTimeout().or(() -> parts.config().callTimeout()).orElse(null);
     CallState call = new CallState(request, listener, parts.ticker(), callTimeout);
-    CompletableFuture<Response<T>> result = new CompletableFuture<>();
+    Flight flight = new Flight(request, call, callTimeout);
+    CompletableFuture<Response<T>> out = new CompletableFuture<>();
+    Started<T> started = new Started<>(out, call);
+    // Registered before the closed check, so a close() racing this call either sees it here or
+    // is seen by the check below.
+    inFlight.add(flight);
+    if (closed.get()) {
+      inFlight.remove(flight);
+      out.completeExceptionally(new ClientClosedException(request.uri(), SendState.NOT_SENT));
+      return started;
+    }
     listener.callStart(request);
-
-    ScheduledFuture<?> deadline = callTimeout == null ? null : timer.schedule(() -> {
-      if (!result.isDone()) {
-        // Record the reason first: cancelling what is in flight completes the chain with a
-        // cancellation, which must not win over the deadline.
-        DeadlineExceededException e = new DeadlineExceededException(request.uri(),
-            call.furthest(), callTimeout, call.attempts(), null);
-        call.failWith(e);
-        call.cancel();
-        result.completeExceptionally(e);
+    CompletableFuture<Response<?>> result = flight.result;
+    if (callTimeout != null) {
+      try {
+        flight.finisher.deadline = timer.schedule(flight::deadlineExpired, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        flight.abort(new ClientClosedException(request.uri(), SendState.NOT_SENT)); // closed meanwhile
       }
-    }, callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
 
-    CompletableFuture<RawResponse> raw = new RealChain(chain, 0, networkStart, request, call).run();
+    CompletableFuture<RawResponse> raw = result.isDone() ? CompletableFuture.failedFuture(call.failure())
+        : new RealChain(chain, 0, networkStart, request, call).run();
     raw.whenComplete((r, err) -> {
       if (err != null) {
         Throwable reason = call.failure();
@@ -195,30 +284,35 @@ public final class DefaultHaulClient implements HaulClient {
         r.body().close();
         return;
       }
-      call.trackBody(r.body());
-      CompletableFuture<T> body;
-      try {
-        body = handler.handle(r, r.body());
-      } catch (Throwable t) {
-        r.body().close();
-        body = CompletableFuture.failedFuture(t);
+      CallBody body = new CallBody(r.body(), request.uri());
+      flight.body = body;
+      flight.finisher.body = body;
+      call.trackBody(body);
+      if (call.failure() != null) {
+        body.fail(call.failure()); // ended from outside between the two checks
       }
-      body.whenComplete((value, bodyErr) -> {
-        if (bodyErr != null) {
-          Throwable reason = call.failure();
-          result.completeExceptionally(reason != null ? reason : call.deadlineOr(RetryInterceptor.unwrap(bodyErr)));
-        } else {
-          result.complete(new Response<>(r, value, r.redirects(), r.attempts()));
-        }
-      });
+      if (handler instanceof BlockingBodyHandler<T> blocking) {
+        Executor offload = orInline(executor);
+        offload.execute(() -> handleBody(flight, r, body, () -> blocking.handle(r, body, offload)));
+      } else {
+        handleBody(flight, r, body, () -> handler.handle(r, body));
+      }
     });
 
-    CompletableFuture<Response<T>> out = new CompletableFuture<>();
     result.whenComplete((resp, err) -> {
-      if (deadline != null) {
-        deadline.cancel(false);
-      }
+      flight.result = null;
       Throwable cause = err == null ? null : RetryInterceptor.unwrap(err);
+      CallBody body = flight.body;
+      if (cause != null || body == null) {
+        flight.done();
+      } else {
+        // A streamed body (an InputStream, a ResponseBody) outlives the response: the deadline
+        // and close() keep covering it until it is consumed, failed or closed.
+        streaming.put(body, Boolean.TRUE);
+        inFlight.remove(flight);
+        Finisher finisher = flight.finisher;
+        body.finished().whenComplete((v, e) -> finisher.run());
+      }
       if (cause == null) {
         listener.callEnd(request, resp, call.elapsed());
       } else {
@@ -227,19 +321,17 @@ public final class DefaultHaulClient implements HaulClient {
         }
         listener.callFailed(request, cause, call.elapsed());
       }
+      @SuppressWarnings("unchecked")
+      Response<T> typed = (Response<T>) resp;
       if (!viaExecutor) {
-        complete(out, resp, cause);
+        complete(out, typed, cause);
         return;
       }
       try {
-        executor.execute(() -> complete(out, resp, cause));
+        executor.execute(() -> complete(out, typed, cause));
       } catch (RuntimeException rejected) {
         // The executor is shut down (client closing): complete here rather than never.
-        if (cause == null) {
-          out.complete(resp);
-        } else {
-          out.completeExceptionally(cause);
-        }
+        complete(out, typed, cause);
       }
     });
     // Cancelling what the caller holds cancels the call.
@@ -249,7 +341,46 @@ public final class DefaultHaulClient implements HaulClient {
         call.cancel();
       }
     });
-    return out;
+    return started;
+  }
+
+  private <T> void handleBody(Flight flight, RawResponse r, CallBody body,
+      java.util.function.Supplier<CompletableFuture<T>> start) {
+    CallState call = flight.call;
+    CompletableFuture<T> value;
+    try {
+      value = start.get();
+      if (value == null) {
+        throw new IllegalStateException("body handler returned null");
+      }
+    } catch (Throwable t) {
+      body.close();
+      value = CompletableFuture.failedFuture(t);
+    }
+    CompletableFuture<Response<?>> result = flight.result;
+    if (result == null) {
+      return; // ended from outside already (the body was failed with it)
+    }
+    value.whenComplete((v, bodyErr) -> {
+      if (bodyErr != null) {
+        Throwable reason = call.failure();
+        result.completeExceptionally(reason != null ? reason
+            : call.deadlineOr(RetryInterceptor.unwrap(bodyErr)));
+      } else {
+        result.complete(new Response<>(r, v, r.redirects(), r.attempts()));
+      }
+    });
+  }
+
+  /** {@code e}, or the calling thread when {@code e} refuses work (it is shut down). */
+  private static Executor orInline(Executor e) {
+    return task -> {
+      try {
+        e.execute(task);
+      } catch (RejectedExecutionException rejected) {
+        task.run();
+      }
+    };
   }
 
   private static <T> void complete(CompletableFuture<Response<T>> out, Response<T> resp, Throwable cause) {
@@ -260,17 +391,37 @@ public final class DefaultHaulClient implements HaulClient {
     }
   }
 
+  /**
+   * Closes the client. Every call still running, wherever it is (waiting for a connection, in a
+   * retry backoff, streaming its body), ends with a {@link ClientClosedException} that carries how
+   * far it got; calls started afterwards fail with one too. Then the transport is closed and the
+   * client's threads stop.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     try {
-      parts.transport().close();
+      for (Flight f : List.copyOf(inFlight)) {
+        f.abort(new ClientClosedException(f.request.uri(), f.call.furthest()));
+      }
+      List<CallBody> bodies;
+      synchronized (streaming) {
+        bodies = List.copyOf(streaming.keySet());
+      }
+      for (CallBody b : bodies) {
+        b.fail(new ClientClosedException(b.uri(), SendState.RESPONSE_STARTED));
+      }
     } finally {
-      timer.shutdownNow();
-      if (ownedExecutor != null) {
-        ownedExecutor.shutdown();
+      try {
+        parts.transport().close();
+      } finally {
+        // Every call is ended: what the timer still holds are cancelled deadlines and retries.
+        timer.shutdownNow();
+        if (ownedExecutor != null) {
+          ownedExecutor.shutdown();
+        }
       }
     }
   }

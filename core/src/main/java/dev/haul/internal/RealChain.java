@@ -22,6 +22,9 @@ public final class RealChain implements Interceptor.Chain {
   private final Request request;
   private final CallState call;
   private final AtomicInteger proceeds = new AtomicInteger();
+  // What the first (only legal) proceed of a network interceptor returned: released if the
+  // interceptor breaks the rules, so its body and connection never wait for the leak check.
+  private volatile CompletableFuture<RawResponse> downstream;
 
   public RealChain(List<Interceptor> interceptors, int index, int networkStart, Request request,
       CallState call) {
@@ -42,6 +45,7 @@ public final class RealChain implements Interceptor.Chain {
         throw new IllegalStateException("interceptor " + name(interceptor) + " returned null");
       }
     } catch (Throwable t) {
+      releaseDownstream(null);
       return CompletableFuture.failedFuture(t);
     }
     if (!isNetwork()) {
@@ -50,10 +54,28 @@ public final class RealChain implements Interceptor.Chain {
     return result.thenApply(r -> {
       if (proceeds.get() != 1) {
         r.body().close();
+        releaseDownstream(r);
         throw new IllegalStateException("network interceptor " + name(interceptor)
             + " must call proceed() exactly once (called " + proceeds.get() + " times)");
       }
       return r;
+    }).whenComplete((r, err) -> {
+      if (err != null) {
+        releaseDownstream(null);
+      }
+    });
+  }
+
+  /** Closes the body of the response the first proceed produced (now or when it arrives). */
+  private void releaseDownstream(RawResponse alreadyClosed) {
+    CompletableFuture<RawResponse> d = downstream;
+    if (d == null) {
+      return;
+    }
+    d.whenComplete((r, err) -> {
+      if (r != null && r != alreadyClosed) {
+        r.body().close();
+      }
     });
   }
 
@@ -79,7 +101,11 @@ public final class RealChain implements Interceptor.Chain {
             + " must not change the origin of the request");
       }
     }
-    return new RealChain(interceptors, index + 1, networkStart, next, call).run();
+    CompletableFuture<RawResponse> f = new RealChain(interceptors, index + 1, networkStart, next, call).run();
+    if (isNetwork()) {
+      downstream = f;
+    }
+    return f;
   }
 
   @Override

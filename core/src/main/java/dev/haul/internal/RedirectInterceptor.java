@@ -148,7 +148,7 @@ public final class RedirectInterceptor implements Interceptor {
     return b.build();
   }
 
-  /** Resolves Location per RFC 3986 and rejects anything but a clean absolute http(s) URI (B17). */
+  /** Resolves Location per RFC 3986 section 5.2 and rejects anything but a clean absolute http(s) URI (B17). */
   static URI resolve(URI base, String location) {
     String loc = location.trim();
     if (loc.isEmpty()) {
@@ -170,7 +170,12 @@ public final class RedirectInterceptor implements Interceptor {
     } catch (URISyntaxException e) {
       throw bad(base, "malformed Location (" + e.getReason() + ")");
     }
-    URI target = base.resolve(ref);
+    URI target;
+    try {
+      target = UriReferences.resolve(base, ref); // RFC 3986, not URI.resolve's RFC 2396 rules
+    } catch (IllegalArgumentException e) {
+      throw bad(base, "unusable Location: " + e.getMessage());
+    }
     String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw bad(base, "redirect to a '" + scheme + "' URI is not allowed (expected: http or https)");

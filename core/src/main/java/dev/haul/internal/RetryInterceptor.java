@@ -1,5 +1,6 @@
 package dev.haul.internal;
 
+import dev.haul.ClientClosedException;
 import dev.haul.HaulException;
 import dev.haul.Request;
 import dev.haul.spi.EventListener;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -103,8 +105,14 @@ public final class RetryInterceptor implements Interceptor {
     closeQuietly(response);
     listener.retryScheduled(request, number, delay, d.reason());
     LOG.debug("{}: attempt {} -> retry in {}: {}", request, number, Durations.format(delay), d.reason());
-    chain.call().track(timer.schedule(() -> attempt(chain, policy, number + 1, out),
-        delay.toNanos(), TimeUnit.NANOSECONDS));
+    try {
+      chain.call().track(timer.schedule(() -> attempt(chain, policy, number + 1, out),
+          delay.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (RejectedExecutionException closing) {
+      // The client closed its timer: end the call now instead of leaving it waiting for a retry
+      // that will never run (an exception thrown here would be swallowed by the future).
+      out.completeExceptionally(new ClientClosedException(request.uri(), chain.call().furthest()));
+    }
   }
 
   private static void complete(CompletableFuture<RawResponse> out, RawResponse response,

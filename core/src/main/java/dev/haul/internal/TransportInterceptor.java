@@ -41,14 +41,17 @@ public final class TransportInterceptor implements Interceptor {
     EventListener listener = call.listener();
     call.attemptStarted();
     listener.requestStart(request);
-    CompletableFuture<RawResponse> f = transport.execute(new Exchange(request, timeouts, listener));
+    CompletableFuture<RawResponse> f = transport.execute(new Exchange(request, timeouts, call.attemptListener()));
     call.track(f);
     return f.handle((r, err) -> {
       if (err != null) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         Throwable mapped = call.deadlineOr(cause);
         if (mapped instanceof HaulException h) {
+          call.attemptEnded(h.sendState());
           listener.attemptFailed(request, h);
+        } else {
+          call.attemptEnded(call.furthest()); // cancelled or a bug: as far as it was known to get
         }
         throw new CompletionException(mapped);
       }

@@ -42,7 +42,11 @@ public interface EventListener {
   /** An attempt failed at the transport. */
   default void attemptFailed(Request request, HaulException failure) {}
 
-  /** A connection is requested from the pool. */
+  /**
+   * A connection is requested from the pool. A transport that reports this promises that nothing
+   * of the request is written before the matching {@link #poolAcquireEnd}: the client then reports
+   * a call ended meanwhile (deadline, interrupt, close) as {@link dev.haul.SendState#NOT_SENT}.
+   */
   default void poolAcquireStart(Origin origin) {}
 
   /** The pool handed over a connection; {@code reused} is false for a new one. */

@@ -1,0 +1,126 @@
+package dev.haul.internal;
+
+import dev.haul.CircuitState;
+import dev.haul.HaulException;
+import dev.haul.Origin;
+import dev.haul.Redirect;
+import dev.haul.Request;
+import dev.haul.ResponseInfo;
+import dev.haul.spi.EventListener;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The listener one attempt hands to the transport: it forwards every event to the call's
+ * (guarded) listener and learns from the pool events how far the attempt got, so that a deadline,
+ * an interrupt or a client close report the true {@link dev.haul.SendState}.
+ */
+final class AttemptListener implements EventListener {
+
+  private final EventListener delegate;
+  private final CallState.Progress call;
+  private final int attempt;
+
+  AttemptListener(EventListener delegate, CallState.Progress call, int attempt) {
+    this.delegate = delegate;
+    this.call = call;
+    this.attempt = attempt;
+  }
+
+  @Override
+  public void callStart(Request request) {
+    delegate.callStart(request);
+  }
+
+  @Override
+  public void callEnd(Request request, ResponseInfo response, Duration elapsed) {
+    delegate.callEnd(request, response, elapsed);
+  }
+
+  @Override
+  public void callFailed(Request request, Throwable failure, Duration elapsed) {
+    delegate.callFailed(request, failure, elapsed);
+  }
+
+  @Override
+  public void requestStart(Request request) {
+    delegate.requestStart(request);
+  }
+
+  @Override
+  public void responseHeaders(Request request, ResponseInfo response) {
+    delegate.responseHeaders(request, response);
+  }
+
+  @Override
+  public void attemptFailed(Request request, HaulException failure) {
+    delegate.attemptFailed(request, failure);
+  }
+
+  @Override
+  public void poolAcquireStart(Origin origin) {
+    call.acquiringConnection(attempt);
+    delegate.poolAcquireStart(origin);
+  }
+
+  @Override
+  public void poolAcquireEnd(Origin origin, boolean reused, Duration waited) {
+    call.connectionAcquired(attempt);
+    delegate.poolAcquireEnd(origin, reused, waited);
+  }
+
+  @Override
+  public void connectStart(Origin origin, InetSocketAddress address) {
+    delegate.connectStart(origin, address);
+  }
+
+  @Override
+  public void connectEnd(Origin origin, InetSocketAddress address, Duration elapsed) {
+    delegate.connectEnd(origin, address, elapsed);
+  }
+
+  @Override
+  public void connectFailed(Origin origin, InetSocketAddress address, Throwable failure) {
+    delegate.connectFailed(origin, address, failure);
+  }
+
+  @Override
+  public void tlsStart(Origin origin) {
+    delegate.tlsStart(origin);
+  }
+
+  @Override
+  public void tlsEnd(Origin origin, String protocol, String cipherSuite, Duration elapsed) {
+    delegate.tlsEnd(origin, protocol, cipherSuite, elapsed);
+  }
+
+  @Override
+  public void connectionReleased(Origin origin, boolean reusable) {
+    delegate.connectionReleased(origin, reusable);
+  }
+
+  @Override
+  public void connectionClosed(Origin origin, String reason) {
+    delegate.connectionClosed(origin, reason);
+  }
+
+  @Override
+  public void retryScheduled(Request request, int attempt, Duration delay, String reason) {
+    delegate.retryScheduled(request, attempt, delay, reason);
+  }
+
+  @Override
+  public void retryGaveUp(Request request, int attempts, String reason) {
+    delegate.retryGaveUp(request, attempts, reason);
+  }
+
+  @Override
+  public void redirect(Request from, Redirect redirect) {
+    delegate.redirect(from, redirect);
+  }
+
+  @Override
+  public void circuitStateChanged(Origin origin, CircuitState from, CircuitState to) {
+    delegate.circuitStateChanged(origin, from, to);
+  }
+}

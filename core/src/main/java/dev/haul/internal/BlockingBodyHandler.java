@@ -1,0 +1,25 @@
+package dev.haul.internal;
+
+import dev.haul.BodyHandler;
+import dev.haul.ResponseBody;
+import dev.haul.ResponseInfo;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A body handler with steps that may block (opening, syncing, renaming files). The client starts
+ * it on its callback executor and hands it that executor for its later blocking steps, so none of
+ * them runs on a transport I/O thread. Handlers that never block are plain {@link BodyHandler}s
+ * and are started where the response headers arrive, without a thread hand-off.
+ */
+public interface BlockingBodyHandler<T> extends BodyHandler<T> {
+
+  /** Starts consuming {@code body}; every blocking step runs on {@code blocking}. */
+  CompletableFuture<T> handle(ResponseInfo info, ResponseBody body, Executor blocking);
+
+  /** Called outside a client: blocking steps run on the calling and completing threads. */
+  @Override
+  default CompletableFuture<T> handle(ResponseInfo info, ResponseBody body) {
+    return handle(info, body, Runnable::run);
+  }
+}

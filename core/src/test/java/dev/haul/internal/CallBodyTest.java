@@ -1,0 +1,90 @@
+package dev.haul.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.haul.testing.StallingBody;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+
+/** Issue 8 defects 5 and 7: a body ended from outside tells its consumer why, exactly once. */
+class CallBodyTest {
+
+  private static final URI URI_ = URI.create("http://h/");
+
+  /** Records signals in order. */
+  private static final class Recorder implements Flow.Subscriber<List<ByteBuffer>> {
+    final List<String> signals = Collections.synchronizedList(new ArrayList<>());
+    Flow.Subscription subscription;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      signals.add("subscribe");
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      signals.add("next");
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      signals.add("error " + t.getMessage());
+    }
+
+    @Override
+    public void onComplete() {
+      signals.add("complete");
+    }
+  }
+
+  @Test
+  void failMidBodySignalsTheReasonOnceAndReleasesTheBody() {
+    StallingBody stalling = new StallingBody("a");
+    CallBody body = new CallBody(stalling, URI_);
+    Recorder r = new Recorder();
+    body.subscribe(r);
+    r.subscription.request(5);
+    body.fail(new IllegalStateException("deadline"));
+    body.fail(new IllegalStateException("closed")); // a second reason is ignored
+    assertThat(r.signals).containsExactly("subscribe", "next", "error deadline");
+    assertThat(stalling.isClosed()).isTrue();
+    assertThat(body.finished()).isDone();
+  }
+
+  @Test
+  void failBeforeSubscribeReachesALaterSubscriber() {
+    StallingBody stalling = new StallingBody("a");
+    CallBody body = new CallBody(stalling, URI_);
+    body.fail(new IllegalStateException("closed"));
+    Recorder r = new Recorder();
+    body.subscribe(r);
+    assertThat(r.signals).containsExactly("subscribe", "error closed");
+  }
+
+  @Test
+  void aCompletedBodyIsNotFailedAfterwards() {
+    CallBody body = new CallBody(new ByteArrayResponseBody(new byte[3], 8), URI_);
+    Recorder r = new Recorder();
+    body.subscribe(r);
+    r.subscription.request(Long.MAX_VALUE);
+    body.fail(new IllegalStateException("late"));
+    assertThat(r.signals).containsExactly("subscribe", "next", "complete");
+  }
+
+  @Test
+  void cancellingFinishesTheBody() {
+    StallingBody stalling = new StallingBody("a", "b");
+    CallBody body = new CallBody(stalling, URI_);
+    Recorder r = new Recorder();
+    body.subscribe(r);
+    r.subscription.cancel();
+    assertThat(body.finished()).isDone();
+    assertThat(stalling.isClosed()).isTrue();
+  }
+}

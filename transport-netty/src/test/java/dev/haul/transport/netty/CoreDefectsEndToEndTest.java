@@ -1,0 +1,407 @@
+package dev.haul.transport.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.haul.BodyHandlers;
+import dev.haul.ClientClosedException;
+import dev.haul.DeadlineExceededException;
+import dev.haul.Haul;
+import dev.haul.HaulClient;
+import dev.haul.HaulConfig;
+import dev.haul.Request;
+import dev.haul.Response;
+import dev.haul.SendState;
+import dev.haul.internal.FileBodyHandler;
+import dev.haul.spi.EventListener;
+import dev.haul.spi.RetryPolicy;
+import dev.haul.testkit.MockResponse;
+import dev.haul.testkit.OriginServer;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8 defects 5, 6 and 7 end to end: the client's close, the body handlers' threads and the
+ * call deadline over streamed bodies, through {@link NettyTransport} against testkit's server.
+ */
+class CoreDefectsEndToEndTest {
+
+  private final List<OriginServer> servers = new ArrayList<>();
+  private final List<HaulClient> clients = new ArrayList<>();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void stop() {
+    clients.forEach(HaulClient::close);
+    servers.forEach(OriginServer::close);
+  }
+
+  private OriginServer server() {
+    OriginServer s = OriginServer.start();
+    servers.add(s);
+    return s;
+  }
+
+  private HaulClient client(Haul.Builder b) {
+    HaulClient c = b.build();
+    clients.add(c);
+    return c;
+  }
+
+  /** A body of {@code n} bytes that drips {@code bytes} per {@code period}. */
+  private static MockResponse drip(int n, long bytes, Duration period) {
+    return MockResponse.builder().status(200).body(new byte[n]).throttle(bytes, period).build();
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> f) throws InterruptedException {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (TimeoutException e) {
+      throw new AssertionError("still hanging after 10s", e);
+    }
+  }
+
+  private static CompletableFuture<byte[]> readRest(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Netty's event loop threads (the transport names them haul-io-*). */
+  private static boolean isEventLoop(Thread t) {
+    return t instanceof FastThreadLocalThread || t.getName().startsWith("haul-io-");
+  }
+
+  // ---- defect 6 ----
+
+  @Test
+  void ofFileNeverTouchesTheFileSystemOnAnEventLoop() throws Exception {
+    // Issue 8 defect 6: ofFile created, opened, synced, closed and renamed its file on the Netty
+    // event loop. Every file-system step of the handler (and every write and the close of its
+    // channel) is recorded with its thread.
+    OriginServer server = server();
+    byte[] content = new byte[3 * 1024 * 1024 + 17];
+    new Random(8).nextBytes(content);
+    server.enqueue(MockResponse.builder().status(200).body(content).chunked(64 * 1024).build());
+    HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none()));
+    RecordingOps ops = new RecordingOps();
+    Path target = dir.resolve("download.bin");
+
+    Response<Path> r = client.sendAsync(Request.newBuilder(server.url("/f")).build(), new FileBodyHandler(target, ops))
+        .get(30, TimeUnit.SECONDS);
+
+    assertThat(r.body()).isEqualTo(target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(ops.threads.keySet()).contains("createTemp", "open", "write", "force", "close", "move");
+    assertThat(ops.threads).allSatisfy((op, threads) -> assertThat(threads)
+        .as("threads that ran %s", op).noneMatch(CoreDefectsEndToEndTest::isEventLoop));
+  }
+
+  @Test
+  void ofFileCleansUpOffTheEventLoopWhenTheBodyFails() throws Exception {
+    OriginServer server = server();
+    server.enqueue(MockResponse.builder().status(200).body(new byte[256 * 1024])
+        .fault(dev.haul.testkit.Fault.CLOSE_DURING_BODY, 100_000).build());
+    HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none()));
+    RecordingOps ops = new RecordingOps();
+    Path target = dir.resolve("broken.bin");
+
+    assertThat(failureOf(client.sendAsync(Request.newBuilder(server.url("/f")).build(),
+        new FileBodyHandler(target, ops)))).isInstanceOf(dev.haul.HaulException.class);
+
+    assertThat(target).doesNotExist();
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty(); // the temporary file is gone too
+    }
+    assertThat(ops.threads.keySet()).contains("createTemp", "open", "close", "delete");
+    assertThat(ops.threads).allSatisfy((op, threads) -> assertThat(threads)
+        .as("threads that ran %s", op).noneMatch(CoreDefectsEndToEndTest::isEventLoop));
+  }
+
+  /** The real file operations, each recorded with the thread that ran it. */
+  private static final class RecordingOps implements FileBodyHandler.FileOps {
+    final Map<String, List<Thread>> threads = new ConcurrentHashMap<>();
+
+    void record(String op) {
+      threads.computeIfAbsent(op, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+          .add(Thread.currentThread());
+    }
+
+    @Override
+    public Path createTemp(Path dir, String prefix, String suffix) throws IOException {
+      record("createTemp");
+      return FileBodyHandler.FILES.createTemp(dir, prefix, suffix);
+    }
+
+    @Override
+    public FileChannel open(Path temp) throws IOException {
+      record("open");
+      return new RecordingChannel(FileBodyHandler.FILES.open(temp), this);
+    }
+
+    @Override
+    public void force(FileChannel channel) throws IOException {
+      record("force");
+      FileBodyHandler.FILES.force(channel);
+    }
+
+    @Override
+    public void close(FileChannel channel) throws IOException {
+      FileBodyHandler.FILES.close(channel);
+    }
+
+    @Override
+    public void move(Path from, Path to) throws IOException {
+      record("move");
+      FileBodyHandler.FILES.move(from, to);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+      record("delete");
+      FileBodyHandler.FILES.delete(path);
+    }
+  }
+
+  /** A file channel that records the thread of every write, force and close. */
+  private static final class RecordingChannel extends FileChannel {
+    private final FileChannel d;
+    private final RecordingOps ops;
+
+    RecordingChannel(FileChannel d, RecordingOps ops) {
+      this.d = d;
+      this.ops = ops;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return d.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      return d.read(dsts, offset, length);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      ops.record("write");
+      return d.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      ops.record("write");
+      return d.write(srcs, offset, length);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return d.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      d.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return d.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      ops.record("truncate");
+      d.truncate(size);
+      return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+      ops.record("force");
+      d.force(metaData);
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+      return d.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+      ops.record("write");
+      return d.transferFrom(src, position, count);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return d.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      ops.record("write");
+      return d.write(src, position);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      return d.map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+      return d.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      return d.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      ops.record("close");
+      d.close();
+    }
+  }
+
+  // ---- defect 7 ----
+
+  @Test
+  void theDeadlineCoversAnInputStreamBody() throws Exception {
+    // Issue 8 defect 7: the deadline was cancelled when the headers arrived, so a slow body read
+    // through ofInputStream was unbounded.
+    OriginServer server = server();
+    server.enqueue(MockResponse.ok("warm"));
+    server.enqueue(drip(20_000, 100, Duration.ofMillis(100))); // 20 s to send it all
+    HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none()));
+    // A first call warms the connection up, so the deadline below is not spent on class loading.
+    assertThat(client.send(Request.newBuilder(server.url("/warm")).build(), BodyHandlers.ofString()).body())
+        .isEqualTo("warm");
+    Request req = Request.newBuilder(server.url("/slow")).callTimeout(Duration.ofMillis(1500)).build();
+    InputStream in = client.send(req, BodyHandlers.ofInputStream()).body();
+    assertThat(in.read()).isEqualTo(0); // the body started
+
+    Throwable t = failureOf(readRest(in));
+    assertThat(t).isInstanceOf(UncheckedIOException.class);
+    assertThat(t.getCause().getCause()).isInstanceOfSatisfying(DeadlineExceededException.class,
+        e -> assertThat(e.sendState()).isEqualTo(SendState.RESPONSE_STARTED));
+    in.close();
+  }
+
+  @Test
+  void theDeadlineOfACallWaitingForAConnectionReportsNotSent() throws Exception {
+    // Issue 8 defect 7: a call that never got a connection was reported as SENT_NO_RESPONSE.
+    OriginServer server = server();
+    server.enqueue(drip(20_000, 100, Duration.ofMillis(100)));
+    HaulClient client = client(Haul.newBuilder()
+        .transport(new NettyTransport(NettyTransportConfig.builder().maxPerHost(1).build()))
+        .retryPolicy(RetryPolicy.none()));
+    try (InputStream holder = client.send(Request.newBuilder(server.url("/hold")).build(),
+        BodyHandlers.ofInputStream()).body()) {
+      Request req = Request.newBuilder(server.url("/wait")).callTimeout(Duration.ofMillis(300)).build();
+      assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString()))
+          .isInstanceOfSatisfying(DeadlineExceededException.class,
+              e -> assertThat(e.sendState()).isEqualTo(SendState.NOT_SENT));
+      assertThat(holder.read()).isEqualTo(0);
+    }
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  // ---- defect 5 ----
+
+  @Test
+  void closeEndsCallsInBackoffMidBodyAndWaitingForThePool() throws Exception {
+    // Issue 8 defect 5: close() dropped the timer's tasks; calls in backoff, streaming a body or
+    // waiting for a connection never completed.
+    OriginServer a = server();
+    OriginServer b = server();
+    CountDownLatch backingOff = new CountDownLatch(1);
+    CountDownLatch stringHeaders = new CountDownLatch(1);
+    HaulClient client = client(Haul.newBuilder()
+        .transport(new NettyTransport(NettyTransportConfig.builder().maxPerHost(1).build()))
+        .config(HaulConfig.defaults())
+        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMinutes(10)).maxDelay(Duration.ofMinutes(10))
+            .random(() -> 0.999).build())
+        .addEventListener(new EventListener() {
+          @Override
+          public void retryScheduled(Request request, int attempt, Duration delay, String reason) {
+            backingOff.countDown();
+          }
+
+          @Override
+          public void responseHeaders(Request request, dev.haul.ResponseInfo response) {
+            if (request.uri().getPath().equals("/s")) {
+              stringHeaders.countDown();
+            }
+          }
+        }));
+    // On b: a 503 then a retry in 10 minutes; then an InputStream over a drip, partly read.
+    b.enqueue(MockResponse.builder().status(503).body("busy").build());
+    CompletableFuture<Response<String>> inBackoff = client.sendAsync(Request.newBuilder(b.url("/retry")).build(),
+        BodyHandlers.ofString());
+    assertThat(backingOff.await(10, TimeUnit.SECONDS)).isTrue();
+    b.enqueue(drip(20_000, 100, Duration.ofMillis(100)));
+    InputStream in = client.send(Request.newBuilder(b.url("/stream")).build(), BodyHandlers.ofInputStream()).body();
+    assertThat(in.read()).isEqualTo(0);
+    CompletableFuture<byte[]> rest = readRest(in);
+    // On a: a string over a drip holds the only connection; another call waits for it.
+    a.enqueue(drip(20_000, 100, Duration.ofMillis(100)));
+    CompletableFuture<Response<String>> midString = client.sendAsync(Request.newBuilder(a.url("/s")).build(),
+        BodyHandlers.ofString());
+    assertThat(stringHeaders.await(10, TimeUnit.SECONDS)).isTrue(); // its body is dripping now
+    CompletableFuture<Response<String>> waiting = client.sendAsync(Request.newBuilder(a.url("/wait")).build(),
+        BodyHandlers.ofString());
+
+    client.close();
+
+    assertThat(failureOf(inBackoff)).isInstanceOfSatisfying(ClientClosedException.class,
+        e -> assertThat(e.sendState()).isEqualTo(SendState.RESPONSE_STARTED));
+    assertThat(failureOf(midString)).isInstanceOfSatisfying(ClientClosedException.class,
+        e -> assertThat(e.sendState()).isEqualTo(SendState.RESPONSE_STARTED));
+    assertThat(failureOf(waiting)).isInstanceOfSatisfying(ClientClosedException.class,
+        e -> assertThat(e.sendState()).isEqualTo(SendState.NOT_SENT));
+    assertThat(failureOf(rest).getCause().getCause()).isInstanceOf(ClientClosedException.class);
+    in.close();
+    assertThat(a.requestCount()).isEqualTo(1);
+    assertThat(b.requestCount()).isEqualTo(2); // the retry never ran
+    assertThatThrownBy(() -> client.send(Request.newBuilder(a.url("/after")).build(), BodyHandlers.ofString()))
+        .isInstanceOf(ClientClosedException.class);
+  }
+}
