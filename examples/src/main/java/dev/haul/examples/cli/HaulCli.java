@@ -6,6 +6,7 @@ import dev.haul.IntegrityException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -111,12 +112,17 @@ public final class HaulCli implements Runnable {
     return USAGE;
   }
 
-  /** Replaces every command-line argument that is not an option name by its position. */
+  /**
+   * Replaces every command-line argument that is not an option or command name by its position
+   * (arguments under three characters are left: they cannot hold a key, and replacing them would
+   * garble the message).
+   */
   private static String redact(String message, String[] arguments) {
     String m = String.valueOf(message);
+    Set<String> commands = Set.of("get", "serve", "demo", "help");
     for (int i = 0; i < arguments.length; i++) {
       String a = arguments[i];
-      if (!a.isEmpty() && !a.startsWith("-") && m.contains(a)) {
+      if (a.length() >= 3 && !a.startsWith("-") && !commands.contains(a) && m.contains(a)) {
         m = m.replace(a, "<argument " + (i + 1) + ">");
       }
     }
