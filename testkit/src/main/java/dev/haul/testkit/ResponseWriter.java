@@ -167,7 +167,8 @@ final class ResponseWriter {
       return Unpooled.wrappedBuffer(r.body, (int) offset, n);
     }
     if (file == null) {
-      file = FileChannel.open(r.file, StandardOpenOption.READ);
+      // Never through a link at the last component (a served file swapped for one after lookup).
+      file = FileChannel.open(r.file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
     ByteBuf buf = ctx.alloc().buffer(n);
     long pos = r.fileOffset + offset;

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -59,7 +60,7 @@ public final class StaticContent implements Dispatcher {
     byte[] copy = bytes.clone();
     resources.put(path, new Resource(copy, null, copy.length, contentType,
         "\"" + Integer.toHexString(java.util.Arrays.hashCode(copy)) + "-" + copy.length + "\"",
-        Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        Instant.now().truncatedTo(ChronoUnit.SECONDS), false));
     return this;
   }
 
@@ -160,7 +161,8 @@ public final class StaticContent implements Dispatcher {
     if (inm != null) {
       for (String tag : inm.split(",")) {
         String t = tag.trim();
-        if (t.equals("*") || t.equals(res.etag) || t.equals("W/" + res.etag)) {
+        // Weak comparison (RFC 9110 §8.8.3.2): the opaque tags match, W/ or not.
+        if (t.equals("*") || opaque(t).equals(opaque(res.etag))) {
           return true;
         }
       }
@@ -178,13 +180,20 @@ public final class StaticContent implements Dispatcher {
     return false;
   }
 
+  private static String opaque(String etag) {
+    return etag.startsWith("W/") ? etag.substring(2) : etag;
+  }
+
   private static boolean ifRangeHolds(String ifRange, Resource res) {
     if (ifRange == null) {
       return true;
     }
     String v = ifRange.trim();
     if (v.startsWith("\"")) {
-      return v.equals(res.etag); // strong comparison only
+      return v.equals(res.etag); // strong comparison only (a weak ETag never matches)
+    }
+    if (res.weakDate) {
+      return false; // RFC 9110 §8.8.2.2: a date this recent is weak; send the whole representation
     }
     try {
       Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
@@ -235,12 +244,30 @@ public final class StaticContent implements Dispatcher {
     }
   }
 
+  /**
+   * Validators for a file. The ETag is built from the size, the modification time to the
+   * nanosecond and the file key (inode), so a same-size rewrite within the same second, or a new
+   * file renamed into place, gets another ETag. {@code Last-Modified} has one-second resolution:
+   * a file modified within the last second may change again under the same date, so its date is
+   * weak ({@link Resource#weakDate}) and never matches an {@code If-Range} date (RFC 9110
+   * §8.8.2.2), and a file modified that recently gets a weak ETag for the same reason when the
+   * file system keeps only whole seconds.
+   */
   private static Resource fileResource(Path file, String contentType) {
     try {
-      long size = Files.size(file);
-      Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
-      String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modified.getEpochSecond()) + "\"";
-      return new Resource(null, file, size, contentType, etag, modified);
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      long size = a.size();
+      Instant mtime = a.lastModifiedTime().toInstant();
+      Instant modified = mtime.truncatedTo(ChronoUnit.SECONDS);
+      Object key = a.fileKey();
+      String tag = Long.toHexString(size) + "-" + Long.toHexString(mtime.getEpochSecond()) + "."
+          + Integer.toHexString(mtime.getNano())
+          + (key == null ? "" : "-" + Integer.toHexString(key.toString().hashCode()));
+      boolean recent = mtime.isAfter(Instant.now().minusSeconds(1));
+      // Without sub-second resolution a rewrite within this second would keep the same tag.
+      boolean coarse = mtime.getNano() == 0;
+      String etag = (recent && coarse ? "W/" : "") + "\"" + tag + "\"";
+      return new Resource(null, file, size, contentType, etag, modified, recent);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -260,6 +287,7 @@ public final class StaticContent implements Dispatcher {
     return "application/octet-stream";
   }
 
+  /** {@code weakDate}: modified within a second of being looked at; its date proves nothing. */
   private record Resource(byte[] bytes, Path file, long length, String contentType, String etag,
-      Instant modified) {}
+      Instant modified, boolean weakDate) {}
 }

@@ -152,4 +152,62 @@ class StaticContentTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.body()).isEqualTo("secure");
   }
+
+  // Review finding 3: the folder's ETag was size + mtime in whole seconds, so a same-size rewrite
+  // within the same second kept a strong ETag and a resume spliced two versions (F22).
+  @Test
+  void aSameSizeRewriteWithinTheSameSecondChangesTheEtag(OriginServer server, @TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("f.bin"), "version-1");
+    java.time.Instant second = java.time.Instant.parse("2024-05-01T10:00:00Z");
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(second.plusMillis(100)));
+    server.setDispatcher(StaticContent.ofDirectory(dir));
+    String v1 = send(server.url("/f.bin")).headers().firstValue("ETag").orElseThrow();
+    Files.writeString(f, "version-2");
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(second.plusMillis(600)));
+    HttpResponse<byte[]> r = send(server.url("/f.bin"), "Range", "bytes=3-", "If-Range", v1);
+    assertThat(r.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(v1);
+    assertThat(r.statusCode()).as("If-Range with the old ETag fails: the whole new version").isEqualTo(200);
+    assertThat(new String(r.body(), StandardCharsets.US_ASCII)).isEqualTo("version-2");
+  }
+
+  // Review finding 3: a new file of the same size and the very same mtime renamed into place (a
+  // new inode) gets another ETag.
+  @Test
+  void aFileReplacedByRenameGetsAnotherEtag(OriginServer server, @TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.parse("2024-05-01T10:00:00.250Z"));
+    Path f = Files.writeString(root.resolve("f.bin"), "version-1");
+    Files.setLastModifiedTime(f, t);
+    server.setDispatcher(StaticContent.ofDirectory(root));
+    String v1 = send(server.url("/f.bin")).headers().firstValue("ETag").orElseThrow();
+    Path tmp = Files.writeString(dir.resolve("new"), "version-2");
+    Files.setLastModifiedTime(tmp, t);
+    Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(send(server.url("/f.bin")).headers().firstValue("ETag")).isPresent().get().isNotEqualTo(v1);
+  }
+
+  // Review finding 3: a Last-Modified within a second of now is weak (the file may change again
+  // under the same date); an If-Range date must not match it (RFC 9110 §8.8.2.2). The mtime is set
+  // ahead of the clock so that it is "recent" however slow this machine is.
+  @Test
+  void aRecentLastModifiedNeverMatchesIfRange(OriginServer server, @TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("f.bin"), "0123456789");
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(30)));
+    server.setDispatcher(StaticContent.ofDirectory(dir));
+    String date = send(server.url("/f.bin")).headers().firstValue("Last-Modified").orElseThrow();
+    HttpResponse<byte[]> r = send(server.url("/f.bin"), "Range", "bytes=5-", "If-Range", date);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).hasSize(10);
+  }
+
+  // Review finding 3: an older file's date still works for If-Range.
+  @Test
+  void anOldLastModifiedMatchesIfRange(OriginServer server, @TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("f.bin"), "0123456789");
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-05-01T10:00:00Z")));
+    server.setDispatcher(StaticContent.ofDirectory(dir));
+    String date = send(server.url("/f.bin")).headers().firstValue("Last-Modified").orElseThrow();
+    assertThat(send(server.url("/f.bin"), "Range", "bytes=5-", "If-Range", date).statusCode()).isEqualTo(206);
+  }
 }

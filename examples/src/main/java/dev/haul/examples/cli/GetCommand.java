@@ -78,10 +78,12 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 of the body")
   String sha256;
 
-  @Option(names = "--json", description = "print one JSON summary line (stdout with -o, stderr otherwise)")
+  @Option(names = "--json", description = "print one JSON summary line (stdout with -o, stderr otherwise); with -o its"
+      + " status is the download's as a whole: 200 for a complete file even if its last part came in a 206")
   boolean json;
 
   private int maxResumes;
+  private Duration downloadTimeout;
 
   @Override
   public Integer call() throws Exception {
@@ -95,24 +97,28 @@ final class GetCommand implements Callable<Integer> {
       settings = HaulConfig.builder().read(config);
       transport = NettyTransportConfig.from(config);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "configuration: " + e.getMessage());
+      throw new HaulCli.UsageException(spec.commandLine(), "configuration: " + e.getMessage());
     }
     if (retries != null) {
       if (retries < 0) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--retries: " + retries + " (expected: >= 0)");
+        throw new HaulCli.UsageException(spec.commandLine(), "--retries: " + retries + " (expected: >= 0)");
       }
       settings.retryMaxRetries(retries);
     }
+    Duration deadline = null;
     if (timeout != null) {
-      settings.callTimeout(parseDuration(timeout));
+      deadline = parseDuration(timeout);
+      settings.callTimeout(deadline);
     }
     HaulConfig haulConfig = settings.build();
     maxResumes = haulConfig.retryMaxRetries();
+    // With -o the whole download, every resume included, is bounded by one deadline.
+    downloadTimeout = deadline != null ? deadline : haulConfig.callTimeout().orElse(null);
     Haul.Builder builder = Haul.newBuilder().config(haulConfig).transport(new NettyTransport(transport));
     if (bearerEnv != null) {
       String key = System.getenv(bearerEnv);
       if (key == null || key.isBlank()) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new HaulCli.UsageException(spec.commandLine(),
             "environment variable " + bearerEnv + " is not set");
       }
       builder.bearerAuth(BearerAuth.of(key.trim(), request.origin()));
@@ -129,9 +135,15 @@ final class GetCommand implements Callable<Integer> {
       for (int i = 0; i < headers.size(); i++) {
         header(b, i + 1, headers.get(i));
       }
-      return b.build();
+      Request r = b.build();
+      if (output != null && (r.headers().contains("Range") || r.headers().contains("If-Range"))) {
+        // -o manages ranges itself (resume); a user range would be saved as if it were the file.
+        throw new IllegalArgumentException("-H Range and -H If-Range cannot be combined with -o"
+            + " (haul get -o resumes by itself; without -o a range is written to stdout)");
+      }
+      return r;
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new HaulCli.UsageException(spec.commandLine(), e.getMessage());
     }
   }
 
@@ -186,16 +198,20 @@ final class GetCommand implements Callable<Integer> {
           .callTimeout().orElseThrow();
       return d;
     } catch (RuntimeException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw new HaulCli.UsageException(spec.commandLine(),
           "--timeout: '" + text + "' (expected: a positive duration such as 30s or 10m)");
     }
   }
 
   private int toFile(HaulClient client, Request request, PrintWriter out, PrintWriter err) throws Exception {
     Progress progress = Progress.auto(System.err, output.getFileName().toString(), json);
-    FileDownload.Result r = new FileDownload(client, progress, maxResumes).toFile(request, output, sha256);
+    FileDownload.Result r = new FileDownload(client, progress, maxResumes, downloadTimeout)
+        .toFile(request, output, sha256);
     if (r.status() >= 300) {
-      err.println("haul: " + request + " answered " + r.status() + "; nothing was written");
+      err.println("haul: " + request + " answered " + r.status() + (r.bytes() > 0
+          ? " to a resume after " + r.bytes() + " bytes; the partial download was removed and " + output
+              + " left as it was"
+          : "; " + output + " was not written"));
       summary(out, r.status(), 0, r.elapsed(), null, r.attempts(), r.redirects());
       return HaulCli.HTTP_STATUS;
     }

@@ -4,6 +4,9 @@ import dev.haul.ConfigSource;
 import dev.haul.HaulException;
 import dev.haul.IntegrityException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,9 +32,18 @@ public final class HaulCli implements Runnable {
   static final int NETWORK = 4;
   static final int INTEGRITY = 5;
 
+  /** A usage error whose message this tool wrote itself and that is safe to print as it is. */
+  static final class UsageException extends CommandLine.ParameterException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(CommandLine cmd, String message) {
+      super(cmd, message);
+    }
+  }
+
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: get, serve or demo");
+    throw new UsageException(new CommandLine(this), "a command is required: get, serve or demo");
   }
 
   public static void main(String[] args) {
@@ -54,12 +66,75 @@ public final class HaulCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(HaulCli::exitCode);
+    cli.setParameterExceptionHandler((e, arguments) -> usageError(e, arguments));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean forUser = e instanceof HaulException || e instanceof FileDownload.UnsafePathException;
       err.println("haul: " + (forUser ? e.getMessage() : e.toString()));
       return exitCode(e);
     });
     return cli.execute(args);
+  }
+
+  /**
+   * Reports a usage error without repeating any argument: an unquoted {@code -H Authorization:
+   * Bearer KEY} splits the key into arguments of its own, which picocli would echo back.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] arguments) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    String message;
+    if (e instanceof UsageException) {
+      message = e.getMessage();
+    } else if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      List<String> unmatched = u.getUnmatched();
+      List<Integer> positions = new ArrayList<>();
+      int from = 0;
+      for (String arg : unmatched) {
+        for (int i = from; i < arguments.length; i++) {
+          if (arguments[i].equals(arg)) {
+            positions.add(i + 1);
+            from = i + 1;
+            break;
+          }
+        }
+      }
+      int n = unmatched.size();
+      message = n + (n == 1 ? " unexpected argument" : " unexpected arguments")
+          + (positions.size() == n ? " at " + (n == 1 ? "position " : "positions ") + join(positions) : "")
+          + " (not shown: " + (n == 1 ? "it" : "they") + " may be part of a key); a header value with spaces must be"
+          + " quoted as one argument: -H 'Name: value with spaces'";
+    } else {
+      message = redact(e.getMessage(), arguments);
+    }
+    err.println("haul: " + message);
+    err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.flush();
+    return USAGE;
+  }
+
+  /**
+   * Replaces every command-line argument that is not an option or command name by its position
+   * (arguments under three characters are left: they cannot hold a key, and replacing them would
+   * garble the message).
+   */
+  private static String redact(String message, String[] arguments) {
+    String m = String.valueOf(message);
+    Set<String> commands = Set.of("get", "serve", "demo", "help");
+    for (int i = 0; i < arguments.length; i++) {
+      String a = arguments[i];
+      if (a.length() >= 3 && !a.startsWith("-") && !commands.contains(a) && m.contains(a)) {
+        m = m.replace(a, "<argument " + (i + 1) + ">");
+      }
+    }
+    return m;
+  }
+
+  private static String join(List<Integer> positions) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < positions.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(positions.get(i));
+    }
+    return sb.toString();
   }
 
   static int exitCode(Throwable e) {

@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE})")
   String bind;
 
-  @Option(names = "--tls", description = "speak TLS with a certificate generated now; its CA is written to DIR/../haul-serve-ca.pem")
+  @Option(names = "--tls", description = "speak TLS with a certificate generated now; its CA is written to DIR/../haul-serve-ca.pem (DIR/haul-serve-ca.pem when DIR is /)")
   boolean tls;
 
   /** Counted down when the server is up (for tests); the command then waits for {@link #stop}. */
@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (!Files.isDirectory(dir)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "not a directory: " + dir);
+      throw new HaulCli.UsageException(spec.commandLine(), "not a directory: " + dir);
     }
     OriginServer.Builder b = OriginServer.builder().bind(bind).port(port)
         .dispatcher(StaticContent.ofDirectory(dir));
@@ -53,7 +53,9 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
     out.println("serving " + dir.toAbsolutePath() + " at " + server.url("/"));
     if (tls) {
-      Path pem = dir.toAbsolutePath().getParent().resolve("haul-serve-ca.pem");
+      // Next to DIR; when DIR has no parent (serving /) inside DIR itself.
+      Path abs = dir.toAbsolutePath().normalize();
+      Path pem = (abs.getParent() != null ? abs.getParent() : abs).resolve("haul-serve-ca.pem");
       writeReplacing(pem, pem(server.trustedCertificate()));
       out.println("trust its CA with -Dhaul.tls.trust-pem=" + pem);
     }

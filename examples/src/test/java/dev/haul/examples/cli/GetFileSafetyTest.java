@@ -112,6 +112,11 @@ class GetFileSafetyTest {
         new Bad("unrequested multipart", s -> MockResponse.builder().status(206).header("ETag", ETAG)
             .header("Content-Type", "multipart/byteranges; boundary=THIS")
             .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        // Review finding 11: the right Content-Range with a Content-Length that does not match it.
+        new Bad("Content-Length one short of the range", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .header("Content-Length", Integer.toString(LENGTH - s - 1))
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
         new Bad("ETag changed (F22)", s -> MockResponse.builder().status(206).header("ETag", "\"v2\"")
             .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
             .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()))
@@ -313,5 +318,302 @@ class GetFileSafetyTest {
     assertThat(run("get", server.url("/model.bin").toString(), "-o", dir.resolve("model.bin").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("model.bin.part");
     assertThat(part.resolve("keep")).exists();
+  }
+
+  /** A chunked first response (no length known) that breaks after 600 000 bytes. */
+  private static MockResponse chunkedThenClose() {
+    return full().chunked(8192).fault(Fault.CLOSE_DURING_BODY, 600_000).build();
+  }
+
+  /** Invalid Content-Ranges (RFC 9110 §14.4) to a resume after a chunked first response. */
+  static Stream<org.junit.jupiter.params.provider.Arguments> invalidRangesAfterChunked() {
+    record Bad(String name, Function<Integer, String> contentRange) {}
+    return Stream.of(
+        new Bad("first > last, length = first", s -> "bytes " + s + "-" + (s - 1) + "/" + s),
+        new Bad("length <= last", s -> "bytes " + s + "-" + (s + 10) + "/" + (s + 10)),
+        new Bad("length < offset", s -> "bytes " + s + "-" + (s - 1) + "/" + (s - 5)))
+        .map(b -> org.junit.jupiter.params.provider.Arguments.of(b.name(), b.contentRange()));
+  }
+
+  // Review finding 2: after a chunked first response (length unknown) a 206 "bytes N-(N-1)/N"
+  // (first > last) was accepted and a short file reported as success.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidRangesAfterChunked")
+  void anInvalidContentRangeAfterAChunkedResponseIsRejected(String name, Function<Integer, String> contentRange,
+      OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> chunkedThenClose(),
+        r -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Range", contentRange.apply(requestedStart(r))).body(new byte[0]).build(),
+        r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.requests().get(2).header("Range")).as("restart from zero").isNull();
+  }
+
+  // Review finding 2: the range unit is case-insensitive and whitespace around the parts is
+  // tolerated (RFC 9110 §14.1, §5.6.3): such a 206 is resumed, not thrown away.
+  @Test
+  void aContentRangeWithAnUppercaseUnitIsAccepted(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> {
+      int s = requestedStart(r);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "BYTES  " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
+    }));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  // Review finding 6: a 206 body longer than its Content-Range (chunked, so no Content-Length
+  // caps it) was written to disk past the total. Nothing past the total may be written: the
+  // response is rejected and the download restarts from zero.
+  @Test
+  void aBodyLongerThanItsRangeIsRejectedAndRestarted(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> chunkedThenClose(), r -> {
+      int s = requestedStart(r);
+      byte[] overlong = Arrays.copyOf(Arrays.copyOfRange(BODY, s, LENGTH), LENGTH - s + 100_000);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(overlong).chunked(8192).build();
+    }, r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requests().get(2).header("Range")).as("restart from zero").isNull();
+  }
+
+  // Review finding 6: with no retries left the over-long body fails typed (exit 4) and leaves nothing.
+  @Test
+  void aBodyLongerThanItsRangeFailsTypedWithoutRetries(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> chunkedThenClose(), r -> {
+      int s = requestedStart(r);
+      byte[] overlong = Arrays.copyOf(Arrays.copyOfRange(BODY, s, LENGTH), LENGTH - s + 100_000);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(overlong).chunked(8192).build();
+    }));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "1")).isEqualTo(4);
+    assertThat(err.toString()).contains("longer than");
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Review finding 7: the whole body arrived but the connection closed before the last chunk's
+  // terminator; the resume asks bytes=L- and gets 416 "bytes */L". The file is complete:
+  // it was thrown away with exit 3 "nothing was written".
+  // (A small body, sent in one segment with the FIN right after it: with a large one, bytes still
+  // queued in the client when the connection's end is seen may be dropped, and the resume then
+  // starts earlier and is answered with a 206 instead.)
+  @Test
+  void a416SayingTheFileIsCompleteFinishesTheDownload(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] small = Arrays.copyOf(BODY, 1000);
+    script(server, List.of(
+        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
+            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
+        r -> MockResponse.builder().status(416).header("ETag", ETAG).header("Content-Range", "bytes */" + small.length)
+            .body(new byte[0]).build()));
+    Path file = dir.resolve("model.bin");
+    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--json");
+    assertThat(code).as(err + " " + server.requests().stream().map(q -> q.header("Range")).toList()).isZero();
+    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + small.length + "-");
+    assertThat(Files.readAllBytes(file)).isEqualTo(small);
+    assertThat(out.toString()).contains("\"status\":200");
+  }
+
+  // Review finding 7: a 416 naming another length (or under another ETag) is not taken as complete:
+  // the download restarts from zero.
+  @Test
+  void a416WithAnotherLengthRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] small = Arrays.copyOf(BODY, 1000);
+    script(server, List.of(
+        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
+            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
+        r -> MockResponse.builder().status(416).header("ETag", ETAG).header("Content-Range", "bytes */999")
+            .body(new byte[0]).build(),
+        r -> MockResponse.builder().header("ETag", ETAG).body(small).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.requests().get(2).header("Range")).isNull();
+    assertThat(Files.readAllBytes(file)).isEqualTo(small);
+  }
+
+  // Review finding 7: an error status to a resume (403 here; a 503 is first retried by the client's
+  // retry policy) restarts from zero, bounded by --retries; it no longer ends the download with
+  // "nothing was written".
+  @Test
+  void anErrorStatusToAResumeRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> MockResponse.builder().status(403).body("no").build(),
+        r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "3"))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requests().get(2).header("Range")).isNull();
+  }
+
+  // Review finding 7: with no resumes left the error is reported without claiming nothing was written.
+  @Test
+  void anErrorStatusToTheLastResumeFailsHonestly(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> MockResponse.builder().status(403).body("no").build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "1")).isEqualTo(3);
+    assertThat(err.toString()).contains("403", "resume").doesNotContain("nothing was written");
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Review finding 4: --timeout bounded each attempt, not the download: every resume got a fresh
+  // deadline, so a server that breaks every body after a slow start kept it going for --retries
+  // attempts. One deadline now spans all of them and is named in the error (exit 4).
+  @Test
+  void theTimeoutBoundsTheWholeDownloadAcrossResumes(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> full().headersDelay(java.time.Duration.ofMillis(400))
+        .fault(Fault.RESET_DURING_BODY, 100_000).build()));
+    Path file = dir.resolve("model.bin");
+    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--timeout", "1s",
+        "--retries", "20");
+    assertThat(code).as(err.toString()).isEqualTo(4);
+    assertThat(err.toString()).contains("deadline of 1s");
+    assertThat(server.requestCount()).as("attempts stop at the deadline, not at --retries").isLessThan(8);
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Review finding 1: two runs to the same FILE. The second deleted the first one's live .part,
+  // and the first then renamed the second's half-written .part onto FILE. Now the second is
+  // refused while the first holds its .part, and the first finishes intact.
+  @Test
+  void aSecondRunToTheSameFileIsRefusedWhileTheFirstIsWriting(OriginServer server, @TempDir Path dir)
+      throws Exception {
+    java.util.concurrent.CountDownLatch firstRequest = new java.util.concurrent.CountDownLatch(1);
+    server.setDispatcher(r -> {
+      firstRequest.countDown();
+      // Throttled so the first run is still writing when the second one starts.
+      return full().throttle(100_000, java.time.Duration.ofMillis(20)).build();
+    });
+    Path file = dir.resolve("model.bin");
+    java.util.concurrent.CompletableFuture<Integer> first = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> run("get", server.url("/model.bin").toString(), "-o", file.toString()));
+    assertThat(firstRequest.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    StringWriter err2 = new StringWriter();
+    int second = HaulCli.execute(new String[] {"get", server.url("/model.bin").toString(), "-o", file.toString()},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true));
+    assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+    assertThat(second).as(err2.toString()).isEqualTo(1);
+    assertThat(err2.toString()).contains("another haul get is writing");
+    assertThat(server.requestCount()).as("the second run sent nothing").isEqualTo(1);
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Review finding 1: a .part whose entry was replaced during the download (not ours any more) is
+  // neither renamed onto FILE nor deleted.
+  @Test
+  void aPartReplacedDuringTheDownloadIsNeitherRenamedNorDeleted(OriginServer server, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("model.bin");
+    Path part = dir.resolve("model.bin.part");
+    server.setDispatcher(r -> {
+      try {
+        Files.delete(part);
+        Files.writeString(part, "someone else's file");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return full().build();
+    });
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("replaced or removed");
+    assertThat(file).doesNotExist();
+    assertThat(Files.readString(part)).isEqualTo("someone else's file");
+  }
+
+  // Review finding 9: the stale-.part ownership check looked the user up by name, which fails for a
+  // uid without a passwd entry (containers): the user's own stale .part was refused.
+  @Test
+  void aStalePartIsRecognisedAsOursByUidNotByUserName(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    Files.writeString(dir.resolve("model.bin.part"), "stale");
+    String name = System.getProperty("user.name");
+    System.setProperty("user.name", "no-such-user-in-passwd-8");
+    int code;
+    try {
+      code = run("get", server.url("/model.bin").toString(), "-o", file.toString());
+    } finally {
+      System.setProperty("user.name", name);
+    }
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+  }
+
+  // Review finding 11: a weak ETag cannot be used in If-Range; the next attempt asks for the whole
+  // file again, with neither Range nor If-Range.
+  @Test
+  void aWeakEtagIsNeverUsedToResume(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(
+        r -> MockResponse.builder().header("ETag", "W/\"v1\"").body(BODY).fault(Fault.RESET_DURING_BODY, 700_000).build(),
+        r -> MockResponse.builder().header("ETag", "W/\"v1\"").body(BODY).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requests().get(1).header("Range")).isNull();
+    assertThat(server.requests().get(1).header("If-Range")).isNull();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+  }
+
+  // Review finding 11: offsets must mean the same in every attempt, so the identity coding is asked for.
+  @Test
+  void everyAttemptAsksForTheIdentityCoding(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requests()).hasSize(2)
+        .allSatisfy(r -> assertThat(r.header("Accept-Encoding")).isEqualTo("identity"));
+  }
+
+  // Review finding 11: --retries 0 means no resume and no restart: the broken body fails the download.
+  @Test
+  void retriesZeroMeansNoResume(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "0")).isEqualTo(4);
+    assertThat(server.requestCount()).isEqualTo(1);
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Review finding 13: a user Range or If-Range with -o would be saved as if it were the whole file.
+  @Test
+  void aUserRangeWithOutputIsAUsageError(OriginServer server, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "-H", "Range: bytes=5-"))
+        .isEqualTo(2);
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "-H", "If-Range: \"x\""))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("-o");
+    assertThat(server.requestCount()).isZero();
+  }
+
+  // Review finding 13: --json reports the download's status as a whole: 200 for a complete file,
+  // even though its last part came in a 206.
+  @Test
+  void jsonReportsTheWholeDownloadsStatus(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> {
+      int s = requestedStart(r);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
+    }));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--json"))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("\"status\":200").contains("\"bytes\":" + LENGTH);
   }
 }

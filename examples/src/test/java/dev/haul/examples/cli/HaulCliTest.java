@@ -272,4 +272,43 @@ class HaulCliTest {
     assertThat(out.toString()).contains("SHA-256 verified", "storage received it: no", "resumes after resets: 1",
         "status 503 with Retry-After, waited 1000 ms", "redirects followed:   2");
   }
+
+  // Review finding 5: an unquoted -H 'Authorization: Bearer KEY' splits the key into arguments of
+  // its own, and picocli echoed them: "Unmatched arguments from index 4: 'Bearer', 'sk-...'".
+  @Test
+  void unmatchedArgumentsAreCountedNeverEchoed(OriginServer server) {
+    int code = run("get", server.url("/").toString(), "-H", "Authorization:", "Bearer", "sk-secret-8");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).doesNotContain("sk-secret-8").doesNotContain("Bearer")
+        .contains("2 unexpected arguments at positions 5, 6", "quoted");
+    assertThat(server.requestCount()).isZero();
+  }
+
+  // Review finding 5: other picocli usage errors never repeat an argument either.
+  @Test
+  void aBadOptionValueIsNotEchoed() {
+    assertThat(run("get", "http://127.0.0.1:1/", "--retries", "sk-secret-9")).isEqualTo(2);
+    assertThat(err.toString()).doesNotContain("sk-secret-9").contains("--retries");
+  }
+
+  // Review finding 10: the CA path was DIR.toAbsolutePath().getParent(): for "root/." that is root
+  // itself, so the CA landed inside the served folder. It is now normalized first.
+  @Test
+  void serveTlsWritesItsCaNextToTheNormalizedFolder(@TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("served"));
+    ServeCommand serve = new ServeCommand();
+    CommandLine cmd = new CommandLine(serve);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    Thread t = new Thread(() -> cmd.execute(root.resolve(".").toString(), "--port", "0", "--tls"));
+    t.start();
+    try {
+      assertThat(serve.started.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+      assertThat(dir.resolve("haul-serve-ca.pem")).exists();
+      assertThat(root.resolve("haul-serve-ca.pem")).doesNotExist();
+    } finally {
+      serve.stop();
+      t.join(10_000);
+    }
+  }
 }
