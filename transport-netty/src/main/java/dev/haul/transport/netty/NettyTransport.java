@@ -63,6 +63,7 @@ public final class NettyTransport implements Transport {
   private final EventLoopGroup group;
   private final TransportContext context;
   private final ConnectionPool pool;
+  private final Connector connector;
   private final boolean epoll;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -76,7 +77,7 @@ public final class NettyTransport implements Transport {
     int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
     this.group = new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("haul-io", true), factory);
     this.context = new TransportContext(config.leakDetection());
-    Connector connector = new Connector(group, channelType, ssl, config, context);
+    this.connector = new Connector(group, channelType, ssl, config, context);
     this.pool = new ConnectionPool(config, connector, group.next());
   }
 
@@ -163,6 +164,7 @@ public final class NettyTransport implements Transport {
     pool.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     context.close();
+    connector.close();
   }
 
   private static void checkEndpointVerification() {

@@ -404,6 +404,56 @@ class Issue8TransportTest {
     }
   }
 
+  // Issue 8 review A: lookups ran on the unbounded file executor and a timed-out lookup was
+  // cancel(true)ed, which a system lookup ignores: every attempt against a hanging resolver kept
+  // one more thread for good. Lookups are bounded, shared per host, and fail fast when saturated.
+  @Test
+  void reviewAHangingResolverHoldsABoundedNumberOfThreads() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.Set<Thread> resolving = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    NettyTransport t = transport(NettyTransportConfig.builder()
+        .resolver(host -> {
+          resolving.add(Thread.currentThread());
+          while (release.getCount() > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // deaf to interrupts
+          }
+          throw new java.net.UnknownHostException(host);
+        }).build());
+    HaulClient c = resolverClient(t);
+    int lookupThreads = dev.haul.transport.netty.internal.Connector.LOOKUP_THREADS;
+    try {
+      List<CompletableFuture<Response<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        // 100 distinct hosts: more than the lookup threads and their queue can take.
+        calls.add(c.sendAsync(Request.get("http://hanging-" + i + ".test:" + server.port() + "/"),
+            BodyHandlers.ofString()));
+        calls.add(c.sendAsync(Request.get("http://hanging-" + (i + 50) + ".test:" + server.port() + "/"),
+            BodyHandlers.ofString()));
+      }
+      for (int i = 0; i < 20; i++) {
+        // The same host again and again shares the lookup already in flight.
+        calls.add(c.sendAsync(Request.get("http://hanging-0.test:" + server.port() + "/"), BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<Response<String>> call : calls) {
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOfAny(ConnectFailedException.class, ConnectTimeoutException.class)
+            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+      }
+      assertThat(resolving.stream().filter(Thread::isAlive).count()).isLessThanOrEqualTo(lookupThreads);
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(th -> th.getName().startsWith("haul-dns-")).count())
+          .isLessThanOrEqualTo(lookupThreads);
+      // Saturated: failed at once, typed, rather than queued behind hanging lookups.
+      assertThat(calls).anySatisfy(call -> assertThatThrownBy(call::join).cause()
+          .isExactlyInstanceOf(ConnectFailedException.class).hasMessageContaining("busy"));
+      await(() -> leased(t) == 0 && t.poolStats().stream().mapToInt(PoolStats::pending).sum() == 0,
+          "no slot held by a failed connect");
+    } finally {
+      release.countDown();
+    }
+  }
+
   // ---- Issue 8 defect 12 (transport parts). ----
 
   @Test
