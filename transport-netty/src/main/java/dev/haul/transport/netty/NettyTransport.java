@@ -100,37 +100,41 @@ public final class NettyTransport implements Transport {
   private void attempt(Exchange exchange, CompletableFuture<RawResponse> result, Throwable openedAt,
       boolean forceNew) {
     Origin origin = exchange.request().origin();
-    pool.acquire(origin, exchange.request().uri(), exchange.timeouts(), exchange.listener(), forceNew)
-        .whenComplete((lease, err) -> {
-          if (err != null) {
-            result.completeExceptionally(err);
-            return;
+    CompletableFuture<ConnectionPool.Lease> acquire =
+        pool.acquire(origin, exchange.request().uri(), exchange.timeouts(), exchange.listener(), forceNew);
+    // A call that ends while waiting for the pool (cancelled, deadline) leaves the queue at once,
+    // so no connection is opened, or another origin's idle one closed, for nobody.
+    result.whenComplete((r, e) -> acquire.cancel(false));
+    acquire.whenComplete((lease, err) -> {
+      if (err != null) {
+        result.completeExceptionally(err);
+        return;
+      }
+      if (result.isDone()) {
+        pool.release(lease.connection(), true);
+        return;
+      }
+      CompletableFuture<RawResponse> attempt = Exchanges.start(exchange, lease, context, openedAt);
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          attempt.cancel(false);
+        }
+      });
+      attempt.whenComplete((r, e) -> {
+        if (e == null) {
+          if (!result.complete(r)) {
+            r.body().close();
           }
-          if (result.isDone()) {
-            pool.release(lease.connection(), true);
-            return;
-          }
-          CompletableFuture<RawResponse> attempt = Exchanges.start(exchange, lease, context, openedAt);
-          result.whenComplete((r, e) -> {
-            if (result.isCancelled()) {
-              attempt.cancel(false);
-            }
-          });
-          attempt.whenComplete((r, e) -> {
-            if (e == null) {
-              if (!result.complete(r)) {
-                r.body().close();
-              }
-            } else if (lease.reused() && !forceNew && isStale(e)) {
-              // The pooled connection was found dead before any byte of the request reached the
-              // socket (F5): once more on a fresh connection, invisible to the caller. Anything
-              // that may have reached the server is the retry policy's decision, never ours.
-              attempt(exchange, result, openedAt, true);
-            } else {
-              result.completeExceptionally(e);
-            }
-          });
-        });
+        } else if (lease.reused() && !forceNew && isStale(e)) {
+          // The pooled connection was found dead before any byte of the request reached the
+          // socket (F5): once more on a fresh connection, invisible to the caller. Anything
+          // that may have reached the server is the retry policy's decision, never ours.
+          attempt(exchange, result, openedAt, true);
+        } else {
+          result.completeExceptionally(e);
+        }
+      });
+    });
   }
 
   private static boolean isStale(Throwable e) {

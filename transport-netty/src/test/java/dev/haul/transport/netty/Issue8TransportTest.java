@@ -304,6 +304,55 @@ class Issue8TransportTest {
     }
   }
 
+  // Issue 8 review C: a waiter whose call was cancelled stayed queued until its acquire timeout,
+  // and a slot freed meanwhile closed another origin's idle connection to connect for nobody.
+  @Test
+  void reviewCCancelledWaiterClosesNoConnectionOfAnotherOrigin() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      NettyTransport t = transport(NettyTransportConfig.builder().maxTotal(1).maxPerHost(1).build());
+      HaulClient c = patientClient(t);
+      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(300)).build());
+      var a = c.sendAsync(Request.get(server.url("/a").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, server).leased() == 1, "the only slot leased on origin A");
+      b.enqueue(MockResponse.ok("b"));
+      var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
+      call.cancel(true);
+      await(() -> stats(t, b).pending() == 0, "the cancelled call to leave the pool's queue");
+      assertThat(a.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      await(() -> stats(t, server).idle() == 1, "A's connection idle, not closed for the cancelled call");
+      assertThat(stats(t, server).closedByReason()).doesNotContainKey("evicted-for-capacity");
+      assertThat(b.connectionCount()).isZero();
+    }
+  }
+
+  // Issue 8 review C: the pool kept one entry per origin ever used, and every release scanned them all.
+  @Test
+  void reviewCOriginsWithNothingLeftAreForgotten() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      PoolTest.FakeTicker ticker = new PoolTest.FakeTicker();
+      NettyTransport t = transport(NettyTransportConfig.builder().ticker(ticker)
+          .idleTimeout(Duration.ofSeconds(30)).evictionInterval(Duration.ofMillis(20)).build());
+      HaulClient c = client(t, RetryPolicy.none());
+      server.enqueue(MockResponse.ok("a"));
+      b.enqueue(MockResponse.ok("b"));
+      assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("a");
+      assertThat(c.send(Request.get(b.url("/b").toString()), BodyHandlers.ofString()).body()).isEqualTo("b");
+      await(() -> leased(t) == 0, "both connections released");
+      assertThat(t.poolStats()).hasSize(2);
+      ticker.set(Duration.ofSeconds(31).toNanos());
+      await(() -> t.poolStats().stream().allMatch(p -> p.idle() == 0
+          && p.closedByReason().getOrDefault("idle-timeout", 0L) == 1), "idle eviction on both origins");
+      // Empty now; their statistics stay for an idle timeout, then the entries go.
+      ticker.set(Duration.ofSeconds(62).toNanos());
+      await(() -> t.poolStats().isEmpty(), "the empty origins to be forgotten");
+      // And an origin used again starts afresh.
+      server.enqueue(MockResponse.ok("again"));
+      assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("again");
+      assertThat(t.poolStats()).hasSize(1);
+    }
+  }
+
   // ---- Issue 8 defect 4: nothing read an idle connection (late stray bytes, missed FIN). ----
 
   @Test
