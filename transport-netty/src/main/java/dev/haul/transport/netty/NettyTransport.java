@@ -93,7 +93,7 @@ public final class NettyTransport implements Transport {
     }
     Throwable openedAt = config.leakDetection() ? new Throwable("the call that opened the response") : null;
     CompletableFuture<RawResponse> result = new CompletableFuture<>();
-    attempt(exchange, result, openedAt, false);
+    attempt(exchange, result, openedAt, exchange.freshConnection());
     return result;
   }
 
@@ -125,13 +125,20 @@ public final class NettyTransport implements Transport {
           if (!result.complete(r)) {
             r.body().close();
           }
-        } else if (lease.reused() && !forceNew && isStale(e)) {
-          // The pooled connection was found dead before any byte of the request reached the
-          // socket (F5): once more on a fresh connection, invisible to the caller. Anything
-          // that may have reached the server is the retry policy's decision, never ours.
-          attempt(exchange, result, openedAt, true);
         } else {
-          result.completeExceptionally(e);
+          if (lease.reused() && e instanceof ConnectionClosedException) {
+            // The server closed a pooled connection (a restart, a shorter idle timeout): those
+            // idle at least as long are likely dead too, and must not catch the retry.
+            pool.retireIdleAsOld(lease);
+          }
+          if (lease.reused() && !forceNew && isStale(e)) {
+            // The pooled connection was found dead before any byte of the request reached the
+            // socket (F5): once more on a fresh connection, invisible to the caller. Anything
+            // that may have reached the server is the retry policy's decision, never ours.
+            attempt(exchange, result, openedAt, true);
+          } else {
+            result.completeExceptionally(e);
+          }
         }
       });
     });

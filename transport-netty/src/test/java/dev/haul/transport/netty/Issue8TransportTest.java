@@ -250,6 +250,38 @@ class Issue8TransportTest {
     assertThat(server.requests().stream().filter(r -> r.method().equals("POST")).count()).isEqualTo(1);
   }
 
+  // Issue 8 review B: the immediate retry after a reused connection the server had closed went
+  // back through a normal acquire, so it took another dead idle connection and burned the retry.
+  // Four idle connections the server has silently dropped (each resets its next request, which
+  // the client sees only after writing): with one retry the GET must succeed, on a new connection.
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(NettyTransportConfig.Order.class)
+  void reviewBRetryAfterADeadPooledConnectionUsesAFreshOne(NettyTransportConfig.Order order) throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.builder().order(order).maxPerHost(8).build());
+    HaulClient c = client(t, RetryPolicy.builder().maxRetries(1).build());
+    int pooled = 4;
+    server.setDispatcher(r -> r.connectionId() <= pooled && r.sequenceOnConnection() >= 1
+        ? MockResponse.fault(Fault.RESET_AFTER_REQUEST)
+        : MockResponse.builder().body("ok").headersDelay(Duration.ofMillis(200)).build());
+    List<CompletableFuture<Response<String>>> warmUp = new ArrayList<>();
+    for (int i = 0; i < pooled; i++) {
+      warmUp.add(c.sendAsync(Request.get(server.url("/warm" + i).toString()), BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<Response<String>> f : warmUp) {
+      assertThat(f.get(10, TimeUnit.SECONDS).body()).isEqualTo("ok");
+    }
+    await(() -> stats(t, server).idle() == pooled, "four idle pooled connections");
+    assertThat(server.connectionCount()).isEqualTo(pooled);
+
+    Response<String> r = c.sendAsync(Request.get(server.url("/get").toString()), BodyHandlers.ofString())
+        .get(10, TimeUnit.SECONDS);
+    assertThat(r.body()).isEqualTo("ok");
+    assertThat(r.attempts()).isEqualTo(2);
+    // One dead pooled connection tried, then a new one: no second idle connection was risked.
+    assertThat(server.requests().stream().filter(q -> q.path().equals("/get")))
+        .extracting(q -> q.connectionId()).hasSize(2).last().isEqualTo(pooled + 1);
+  }
+
   // ---- Issue 8 defect 3: waiters held back by max-total were woken only by their own origin. ----
 
   static PoolStats stats(NettyTransport t, OriginServer s) {

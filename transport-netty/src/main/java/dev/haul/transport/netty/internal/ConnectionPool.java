@@ -39,8 +39,11 @@ public final class ConnectionPool implements AutoCloseable {
 
   private static final long NOT_EMPTY = Long.MIN_VALUE;
 
-  /** A connection handed to an exchange; {@code reused} when it came from the idle list. */
-  public record Lease(PooledConnection connection, boolean reused) {}
+  /**
+   * A connection handed to an exchange; {@code reused} when it came from the idle list (or from
+   * a release), {@code idleSinceNanos} the pool-ticker time it had been idle since.
+   */
+  public record Lease(PooledConnection connection, boolean reused, long idleSinceNanos) {}
 
   private final NettyTransportConfig config;
   private final Ticker ticker;
@@ -83,7 +86,7 @@ public final class ConnectionPool implements AutoCloseable {
       if (!forceNew) {
         PooledConnection c = takeIdle(p, toClose);
         if (c != null) {
-          future.complete(new Lease(c, true));
+          future.complete(new Lease(c, true, c.idleSinceNanos));
           listener.poolAcquireEnd(origin, true, Duration.ofNanos(ticker.read() - start));
           return future;
         }
@@ -304,7 +307,7 @@ public final class ConnectionPool implements AutoCloseable {
 
   private void completeWaiter(Waiter w, PooledConnection c, boolean reused) {
     w.listener.poolAcquireEnd(c.origin, reused, Duration.ofNanos(ticker.read() - w.startNanos));
-    if (!w.future.complete(new Lease(c, reused))) {
+    if (!w.future.complete(new Lease(c, reused, c.idleSinceNanos))) {
       release(c, true);
     }
   }
@@ -394,6 +397,37 @@ public final class ConnectionPool implements AutoCloseable {
       // A slot was freed, or an idle connection that may be closed for another origin appeared.
       dispatch(c.origin);
     }
+  }
+
+  /**
+   * {@code dead}, a reused connection, was found closed by the server: closes the idle connections
+   * of its origin that have been idle at least as long as it had been when leased, since whatever
+   * closed it (a server restart, an idle timeout shorter than ours) has most likely closed them
+   * too. Returns how many were closed.
+   */
+  public int retireIdleAsOld(Lease dead) {
+    List<Channel> toClose = new ArrayList<>();
+    lock.lock();
+    try {
+      OriginPool p = pools.get(dead.connection().origin);
+      if (p == null) {
+        return 0;
+      }
+      for (Iterator<PooledConnection> it = p.idle.iterator(); it.hasNext(); ) {
+        PooledConnection c = it.next();
+        if (c.idleSinceNanos - dead.idleSinceNanos() <= 0) {
+          it.remove();
+          closeUnderLock(p, c, "stale-like-another", toClose);
+        }
+      }
+    } finally {
+      lock.unlock();
+      toClose.forEach(Channel::close);
+    }
+    if (!toClose.isEmpty()) {
+      dispatch(dead.connection().origin);
+    }
+    return toClose.size();
   }
 
   /** The channel closed; an idle connection leaves the pool (F5). */
