@@ -297,6 +297,9 @@ class Issue8TransportTest {
     return c;
   }
 
+  // A guard, not a regression test: this case passed before the defect 3 fix too (an acquire
+  // that finds max-total reached has always closed another origin's idle connection). The
+  // regression tests of defect 3 are the waiter cases below.
   @Test
   void defect3IdleConnectionsOfAnotherOriginMakeRoomAtOnce() throws Exception {
     try (OriginServer b = OriginServer.start()) {
@@ -382,6 +385,34 @@ class Issue8TransportTest {
       server.enqueue(MockResponse.ok("again"));
       assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("again");
       assertThat(t.poolStats()).hasSize(1);
+    }
+  }
+
+  // Issue 8 review D: a slot freed by the pool's own clock on origin A (connections past their
+  // lifetime on the pool's ticker, retired instead of pooled) wakes B's waiter held back by
+  // max-total. (An idle connection on A and a waiter on B never coexist: the waiter closes it at
+  // once, as above; so the eviction task itself never finds a waiter to wake, and this is the
+  // ticker-driven way a slot comes free.)
+  @Test
+  void reviewDConnectionsRetiredByThePoolTickerOnOneOriginWakeAWaiterOfAnother() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      PoolTest.FakeTicker ticker = new PoolTest.FakeTicker();
+      NettyTransport t = transport(NettyTransportConfig.builder().ticker(ticker).maxTotal(2).maxPerHost(2)
+          .maxLifetime(Duration.ofSeconds(10)).evictionInterval(Duration.ofHours(1)).build());
+      HaulClient c = patientClient(t);
+      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(500)).build());
+      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
+      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, server).leased() == 2, "both slots leased on origin A");
+      b.enqueue(MockResponse.ok("b"));
+      var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
+      ticker.set(Duration.ofSeconds(20).toNanos()); // past A's lifetime, jitter included
+      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(call.get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
+      await(() -> stats(t, server).closedByReason().getOrDefault("lifetime", 0L) == 2, "A's connections retired");
+      assertThat(stats(t, server).closedByReason()).doesNotContainKey("evicted-for-capacity");
     }
   }
 
