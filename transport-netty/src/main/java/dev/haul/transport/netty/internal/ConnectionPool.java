@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * server's {@code Keep-Alive: timeout}), maximum lifetime with jitter, validation on borrow and a
  * background eviction task. Idle connections keep a read pending (see ConnectionHandler), so a
  * FIN or stray bytes take them out of the pool. A slot freed on any origin serves waiters of
- * every origin. Time comes from the configured {@link Ticker}. One lock guards it all; nothing
+ * every origin held back by the global maximum (only those are looked at, not every origin), and
+ * an origin left with nothing is forgotten after an idle timeout. Time comes from the configured
+ * {@link Ticker}. One lock guards it all; nothing
  * under the lock blocks.
  */
 public final class ConnectionPool implements AutoCloseable {
