@@ -158,6 +158,20 @@ public final class CallState {
     }
   }
 
+  private volatile boolean freshConnection;
+
+  /** Asks the next attempt for a new connection (the last failed on a reused one the server had closed). */
+  public void freshConnectionForNextAttempt() {
+    freshConnection = true;
+  }
+
+  /** Whether this attempt must use a new connection; asked once per attempt. */
+  public boolean takeFreshConnection() {
+    boolean f = freshConnection;
+    freshConnection = false;
+    return f;
+  }
+
   private volatile Duration lastCap;
 
   /** Records that the current attempt's timeouts were capped at {@code cap} by the deadline. */

@@ -102,7 +102,8 @@ public final class DefaultRetryPolicy implements RetryPolicy {
     if (failure instanceof ConnectionClosedException c && c.onReusedConnection()
         && failure.sendState() == SendState.SENT_NO_RESPONSE) {
       // A pooled connection the server had closed while idle (F5): nothing is wrong with the
-      // origin, so the repeatable request goes again at once, on another connection.
+      // origin, so the repeatable request goes again at once; the retry stage asks the
+      // transport for a new connection (Exchange.freshConnection), not another idle one.
       return Decision.retryAfter(Duration.ZERO, name + " on a reused connection (" + failure.sendState() + ")");
     }
     return Decision.retryAfter(backoff(attempt.number()), name + " (" + failure.sendState() + ")");

@@ -1,6 +1,7 @@
 package dev.haul.internal;
 
 import dev.haul.ClientClosedException;
+import dev.haul.ConnectionClosedException;
 import dev.haul.HaulException;
 import dev.haul.Request;
 import dev.haul.spi.EventListener;
@@ -103,6 +104,11 @@ public final class RetryInterceptor implements Interceptor {
       return;
     }
     closeQuietly(response);
+    if (error instanceof ConnectionClosedException c && c.onReusedConnection()) {
+      // The server had closed that pooled connection; its other idle ones may be just as dead
+      // (a restart, an idle timeout shorter than ours): the retry must not burn itself on one.
+      chain.call().freshConnectionForNextAttempt();
+    }
     listener.retryScheduled(request, number, delay, d.reason());
     LOG.debug("{}: attempt {} -> retry in {}: {}", request, number, Durations.format(delay), d.reason());
     try {

@@ -41,7 +41,8 @@ public final class TransportInterceptor implements Interceptor {
     EventListener listener = call.listener();
     call.attemptStarted();
     listener.requestStart(request);
-    CompletableFuture<RawResponse> f = transport.execute(new Exchange(request, timeouts, call.attemptListener()));
+    CompletableFuture<RawResponse> f = transport.execute(
+        new Exchange(request, timeouts, call.attemptListener(), call.takeFreshConnection()));
     call.track(f);
     return f.handle((r, err) -> {
       if (err != null) {

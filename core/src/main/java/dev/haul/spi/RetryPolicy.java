@@ -36,7 +36,10 @@ public interface RetryPolicy {
    * 504 and 524 for repeatable requests; exponential backoff (1 s, x2, cap 30 s) with full
    * jitter; {@code Retry-After} honoured up to 120 s (a longer one fails the call with
    * {@link dev.haul.RetryAfterExceededException}); a per-origin retry budget of 20 % of recent
-   * requests plus one retry per second.
+   * requests plus one retry per second. A repeatable request whose reused (pooled) connection the
+   * server had closed ({@link dev.haul.ConnectionClosedException#onReusedConnection()}) is retried
+   * at once, without backoff, and the retry stage makes that attempt on a new connection
+   * ({@link Exchange#freshConnection()}), never on another idle one that may be as dead.
    */
   static RetryPolicy defaults() {
     return builder().build();

@@ -2,11 +2,16 @@ package dev.haul.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.haul.BodyHandlers;
 import dev.haul.ConnectionClosedException;
+import dev.haul.Haul;
+import dev.haul.HaulClient;
 import dev.haul.Request;
 import dev.haul.RequestBody;
 import dev.haul.SendState;
+import dev.haul.spi.Exchange;
 import dev.haul.spi.RetryPolicy;
+import dev.haul.testing.FakeTransport;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -58,5 +63,21 @@ class StaleConnectionRetryTest {
   void noneNeverRetries() {
     assertThat(RetryPolicy.none().decide(new RetryPolicy.Attempt(Request.get(URL.toString()), 1, null, closed(true)))
         .shouldRetry()).isFalse();
+  }
+
+  // Issue 8 review B: the retry after a reused connection the server had closed must not take
+  // another idle connection, which may be just as dead: the attempt asks for a new one.
+  @Test
+  void theRetryAfterADeadReusedConnectionAsksForAFreshConnection() {
+    FakeTransport transport = new FakeTransport()
+        .enqueueFailure(closed(true))   // attempt 1: a pooled connection the server had closed
+        .enqueueFailure(closed(false))  // attempt 2: on a new connection, fails otherwise
+        .enqueue(200, "ok");            // attempt 3
+    RetryPolicy quick = RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))
+        .noBudget().build();
+    try (HaulClient c = Haul.newBuilder().transport(transport).retryPolicy(quick).build()) {
+      assertThat(c.send(Request.get(URL.toString()), BodyHandlers.ofString()).body()).isEqualTo("ok");
+    }
+    assertThat(transport.exchanges()).extracting(Exchange::freshConnection).containsExactly(false, true, false);
   }
 }

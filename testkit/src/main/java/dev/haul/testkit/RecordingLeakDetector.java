@@ -20,6 +20,16 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
     installed = true;
   }
 
+  /**
+   * The constructor Netty's loader tries first ({@code ResourceLeakDetectorFactory} looks up the
+   * obsolete (Class, int, long) signature before the (Class, int) one and logs "Could not load
+   * custom resource leak detector class" when it is missing).
+   */
+  @SuppressWarnings("deprecation")
+  public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+    this(resourceType, samplingInterval);
+  }
+
   /** Whether Netty created at least one detector of this type (the property is in effect). */
   public static boolean isInstalled() {
     return installed;

@@ -8,7 +8,10 @@ import java.net.UnknownHostException;
  * resolver; tests and split-horizon setups supply their own. Called off the event loop, and
  * bounded by the connect timeout: a resolver that hangs fails the connect with
  * {@link dev.haul.ConnectTimeoutException}, one that throws anything with
- * {@link dev.haul.ConnectFailedException}.
+ * {@link dev.haul.ConnectFailedException}. Lookups run on a few threads of their own (system
+ * lookups ignore interrupts, so a hanging one keeps its thread); concurrent lookups of one host
+ * share a single call, and when every lookup thread hangs and the queue is full, connects fail
+ * at once with {@link dev.haul.ConnectFailedException} ({@code NOT_SENT}) instead of starting threads.
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -63,6 +63,7 @@ public final class NettyTransport implements Transport {
   private final EventLoopGroup group;
   private final TransportContext context;
   private final ConnectionPool pool;
+  private final Connector connector;
   private final boolean epoll;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -76,7 +77,7 @@ public final class NettyTransport implements Transport {
     int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
     this.group = new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("haul-io", true), factory);
     this.context = new TransportContext(config.leakDetection());
-    Connector connector = new Connector(group, channelType, ssl, config, context);
+    this.connector = new Connector(group, channelType, ssl, config, context);
     this.pool = new ConnectionPool(config, connector, group.next());
   }
 
@@ -92,44 +93,55 @@ public final class NettyTransport implements Transport {
     }
     Throwable openedAt = config.leakDetection() ? new Throwable("the call that opened the response") : null;
     CompletableFuture<RawResponse> result = new CompletableFuture<>();
-    attempt(exchange, result, openedAt, false);
+    attempt(exchange, result, openedAt, exchange.freshConnection());
     return result;
   }
 
   private void attempt(Exchange exchange, CompletableFuture<RawResponse> result, Throwable openedAt,
       boolean forceNew) {
     Origin origin = exchange.request().origin();
-    pool.acquire(origin, exchange.request().uri(), exchange.timeouts(), exchange.listener(), forceNew)
-        .whenComplete((lease, err) -> {
-          if (err != null) {
-            result.completeExceptionally(err);
-            return;
+    CompletableFuture<ConnectionPool.Lease> acquire =
+        pool.acquire(origin, exchange.request().uri(), exchange.timeouts(), exchange.listener(), forceNew);
+    // A call that ends while waiting for the pool (cancelled, deadline) leaves the queue at once,
+    // so no connection is opened, or another origin's idle one closed, for nobody.
+    result.whenComplete((r, e) -> acquire.cancel(false));
+    acquire.whenComplete((lease, err) -> {
+      if (err != null) {
+        result.completeExceptionally(err);
+        return;
+      }
+      if (result.isDone()) {
+        pool.release(lease.connection(), true);
+        return;
+      }
+      CompletableFuture<RawResponse> attempt = Exchanges.start(exchange, lease, context, openedAt);
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          attempt.cancel(false);
+        }
+      });
+      attempt.whenComplete((r, e) -> {
+        if (e == null) {
+          if (!result.complete(r)) {
+            r.body().close();
           }
-          if (result.isDone()) {
-            pool.release(lease.connection(), true);
-            return;
+        } else {
+          if (lease.reused() && e instanceof ConnectionClosedException) {
+            // The server closed a pooled connection (a restart, a shorter idle timeout): those
+            // idle at least as long are likely dead too, and must not catch the retry.
+            pool.retireIdleAsOld(lease);
           }
-          CompletableFuture<RawResponse> attempt = Exchanges.start(exchange, lease, context, openedAt);
-          result.whenComplete((r, e) -> {
-            if (result.isCancelled()) {
-              attempt.cancel(false);
-            }
-          });
-          attempt.whenComplete((r, e) -> {
-            if (e == null) {
-              if (!result.complete(r)) {
-                r.body().close();
-              }
-            } else if (lease.reused() && !forceNew && isStale(e)) {
-              // The pooled connection was found dead before any byte of the request reached the
-              // socket (F5): once more on a fresh connection, invisible to the caller. Anything
-              // that may have reached the server is the retry policy's decision, never ours.
-              attempt(exchange, result, openedAt, true);
-            } else {
-              result.completeExceptionally(e);
-            }
-          });
-        });
+          if (lease.reused() && !forceNew && isStale(e)) {
+            // The pooled connection was found dead before any byte of the request reached the
+            // socket (F5): once more on a fresh connection, invisible to the caller. Anything
+            // that may have reached the server is the retry policy's decision, never ours.
+            attempt(exchange, result, openedAt, true);
+          } else {
+            result.completeExceptionally(e);
+          }
+        }
+      });
+    });
   }
 
   private static boolean isStale(Throwable e) {
@@ -163,6 +175,7 @@ public final class NettyTransport implements Transport {
     pool.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     context.close();
+    connector.close();
   }
 
   private static void checkEndpointVerification() {

@@ -250,6 +250,38 @@ class Issue8TransportTest {
     assertThat(server.requests().stream().filter(r -> r.method().equals("POST")).count()).isEqualTo(1);
   }
 
+  // Issue 8 review B: the immediate retry after a reused connection the server had closed went
+  // back through a normal acquire, so it took another dead idle connection and burned the retry.
+  // Four idle connections the server has silently dropped (each resets its next request, which
+  // the client sees only after writing): with one retry the GET must succeed, on a new connection.
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(NettyTransportConfig.Order.class)
+  void reviewBRetryAfterADeadPooledConnectionUsesAFreshOne(NettyTransportConfig.Order order) throws Exception {
+    NettyTransport t = transport(NettyTransportConfig.builder().order(order).maxPerHost(8).build());
+    HaulClient c = client(t, RetryPolicy.builder().maxRetries(1).build());
+    int pooled = 4;
+    server.setDispatcher(r -> r.connectionId() <= pooled && r.sequenceOnConnection() >= 1
+        ? MockResponse.fault(Fault.RESET_AFTER_REQUEST)
+        : MockResponse.builder().body("ok").headersDelay(Duration.ofMillis(200)).build());
+    List<CompletableFuture<Response<String>>> warmUp = new ArrayList<>();
+    for (int i = 0; i < pooled; i++) {
+      warmUp.add(c.sendAsync(Request.get(server.url("/warm" + i).toString()), BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<Response<String>> f : warmUp) {
+      assertThat(f.get(10, TimeUnit.SECONDS).body()).isEqualTo("ok");
+    }
+    await(() -> stats(t, server).idle() == pooled, "four idle pooled connections");
+    assertThat(server.connectionCount()).isEqualTo(pooled);
+
+    Response<String> r = c.sendAsync(Request.get(server.url("/get").toString()), BodyHandlers.ofString())
+        .get(10, TimeUnit.SECONDS);
+    assertThat(r.body()).isEqualTo("ok");
+    assertThat(r.attempts()).isEqualTo(2);
+    // One dead pooled connection tried, then a new one: no second idle connection was risked.
+    assertThat(server.requests().stream().filter(q -> q.path().equals("/get")))
+        .extracting(q -> q.connectionId()).hasSize(2).last().isEqualTo(pooled + 1);
+  }
+
   // ---- Issue 8 defect 3: waiters held back by max-total were woken only by their own origin. ----
 
   static PoolStats stats(NettyTransport t, OriginServer s) {
@@ -265,6 +297,9 @@ class Issue8TransportTest {
     return c;
   }
 
+  // A guard, not a regression test: this case passed before the defect 3 fix too (an acquire
+  // that finds max-total reached has always closed another origin's idle connection). The
+  // regression tests of defect 3 are the waiter cases below.
   @Test
   void defect3IdleConnectionsOfAnotherOriginMakeRoomAtOnce() throws Exception {
     try (OriginServer b = OriginServer.start()) {
@@ -301,6 +336,83 @@ class Issue8TransportTest {
       assertThat(call.get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
       await(() -> leased(t) == 0, "no leased connections");
       assertThat(t.poolStats().stream().mapToInt(p -> p.leased() + p.idle()).sum()).isLessThanOrEqualTo(2);
+    }
+  }
+
+  // Issue 8 review C: a waiter whose call was cancelled stayed queued until its acquire timeout,
+  // and a slot freed meanwhile closed another origin's idle connection to connect for nobody.
+  @Test
+  void reviewCCancelledWaiterClosesNoConnectionOfAnotherOrigin() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      NettyTransport t = transport(NettyTransportConfig.builder().maxTotal(1).maxPerHost(1).build());
+      HaulClient c = patientClient(t);
+      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(300)).build());
+      var a = c.sendAsync(Request.get(server.url("/a").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, server).leased() == 1, "the only slot leased on origin A");
+      b.enqueue(MockResponse.ok("b"));
+      var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
+      call.cancel(true);
+      await(() -> stats(t, b).pending() == 0, "the cancelled call to leave the pool's queue");
+      assertThat(a.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      await(() -> stats(t, server).idle() == 1, "A's connection idle, not closed for the cancelled call");
+      assertThat(stats(t, server).closedByReason()).doesNotContainKey("evicted-for-capacity");
+      assertThat(b.connectionCount()).isZero();
+    }
+  }
+
+  // Issue 8 review C: the pool kept one entry per origin ever used, and every release scanned them all.
+  @Test
+  void reviewCOriginsWithNothingLeftAreForgotten() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      PoolTest.FakeTicker ticker = new PoolTest.FakeTicker();
+      NettyTransport t = transport(NettyTransportConfig.builder().ticker(ticker)
+          .idleTimeout(Duration.ofSeconds(30)).evictionInterval(Duration.ofMillis(20)).build());
+      HaulClient c = client(t, RetryPolicy.none());
+      server.enqueue(MockResponse.ok("a"));
+      b.enqueue(MockResponse.ok("b"));
+      assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("a");
+      assertThat(c.send(Request.get(b.url("/b").toString()), BodyHandlers.ofString()).body()).isEqualTo("b");
+      await(() -> leased(t) == 0, "both connections released");
+      assertThat(t.poolStats()).hasSize(2);
+      ticker.set(Duration.ofSeconds(31).toNanos());
+      await(() -> t.poolStats().stream().allMatch(p -> p.idle() == 0
+          && p.closedByReason().getOrDefault("idle-timeout", 0L) == 1), "idle eviction on both origins");
+      // Empty now; their statistics stay for an idle timeout, then the entries go.
+      ticker.set(Duration.ofSeconds(62).toNanos());
+      await(() -> t.poolStats().isEmpty(), "the empty origins to be forgotten");
+      // And an origin used again starts afresh.
+      server.enqueue(MockResponse.ok("again"));
+      assertThat(c.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString()).body()).isEqualTo("again");
+      assertThat(t.poolStats()).hasSize(1);
+    }
+  }
+
+  // Issue 8 review D: a slot freed by the pool's own clock on origin A (connections past their
+  // lifetime on the pool's ticker, retired instead of pooled) wakes B's waiter held back by
+  // max-total. (An idle connection on A and a waiter on B never coexist: the waiter closes it at
+  // once, as above; so the eviction task itself never finds a waiter to wake, and this is the
+  // ticker-driven way a slot comes free.)
+  @Test
+  void reviewDConnectionsRetiredByThePoolTickerOnOneOriginWakeAWaiterOfAnother() throws Exception {
+    try (OriginServer b = OriginServer.start()) {
+      PoolTest.FakeTicker ticker = new PoolTest.FakeTicker();
+      NettyTransport t = transport(NettyTransportConfig.builder().ticker(ticker).maxTotal(2).maxPerHost(2)
+          .maxLifetime(Duration.ofSeconds(10)).evictionInterval(Duration.ofHours(1)).build());
+      HaulClient c = patientClient(t);
+      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(500)).build());
+      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
+      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, server).leased() == 2, "both slots leased on origin A");
+      b.enqueue(MockResponse.ok("b"));
+      var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
+      await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
+      ticker.set(Duration.ofSeconds(20).toNanos()); // past A's lifetime, jitter included
+      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(call.get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
+      await(() -> stats(t, server).closedByReason().getOrDefault("lifetime", 0L) == 2, "A's connections retired");
+      assertThat(stats(t, server).closedByReason()).doesNotContainKey("evicted-for-capacity");
     }
   }
 
@@ -399,6 +511,56 @@ class Issue8TransportTest {
       PoolStats s = t.poolStats().get(0);
       assertThat(s.leased()).isZero();
       assertThat(s.pending()).isZero();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  // Issue 8 review A: lookups ran on the unbounded file executor and a timed-out lookup was
+  // cancel(true)ed, which a system lookup ignores: every attempt against a hanging resolver kept
+  // one more thread for good. Lookups are bounded, shared per host, and fail fast when saturated.
+  @Test
+  void reviewAHangingResolverHoldsABoundedNumberOfThreads() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.Set<Thread> resolving = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    NettyTransport t = transport(NettyTransportConfig.builder()
+        .resolver(host -> {
+          resolving.add(Thread.currentThread());
+          while (release.getCount() > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // deaf to interrupts
+          }
+          throw new java.net.UnknownHostException(host);
+        }).build());
+    HaulClient c = resolverClient(t);
+    int lookupThreads = dev.haul.transport.netty.internal.Connector.LOOKUP_THREADS;
+    try {
+      List<CompletableFuture<Response<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        // 100 distinct hosts: more than the lookup threads and their queue can take.
+        calls.add(c.sendAsync(Request.get("http://hanging-" + i + ".test:" + server.port() + "/"),
+            BodyHandlers.ofString()));
+        calls.add(c.sendAsync(Request.get("http://hanging-" + (i + 50) + ".test:" + server.port() + "/"),
+            BodyHandlers.ofString()));
+      }
+      for (int i = 0; i < 20; i++) {
+        // The same host again and again shares the lookup already in flight.
+        calls.add(c.sendAsync(Request.get("http://hanging-0.test:" + server.port() + "/"), BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<Response<String>> call : calls) {
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOfAny(ConnectFailedException.class, ConnectTimeoutException.class)
+            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+      }
+      assertThat(resolving.stream().filter(Thread::isAlive).count()).isLessThanOrEqualTo(lookupThreads);
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(th -> th.getName().startsWith("haul-dns-")).count())
+          .isLessThanOrEqualTo(lookupThreads);
+      // Saturated: failed at once, typed, rather than queued behind hanging lookups.
+      assertThat(calls).anySatisfy(call -> assertThatThrownBy(call::join).cause()
+          .isExactlyInstanceOf(ConnectFailedException.class).hasMessageContaining("busy"));
+      await(() -> leased(t) == 0 && t.poolStats().stream().mapToInt(PoolStats::pending).sum() == 0,
+          "no slot held by a failed connect");
     } finally {
       release.countDown();
     }

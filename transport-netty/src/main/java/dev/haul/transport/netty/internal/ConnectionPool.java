@@ -16,8 +16,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -30,13 +32,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * server's {@code Keep-Alive: timeout}), maximum lifetime with jitter, validation on borrow and a
  * background eviction task. Idle connections keep a read pending (see ConnectionHandler), so a
  * FIN or stray bytes take them out of the pool. A slot freed on any origin serves waiters of
- * every origin. Time comes from the configured {@link Ticker}. One lock guards it all; nothing
+ * every origin held back by the global maximum (only those are looked at, not every origin), and
+ * an origin left with nothing is forgotten after an idle timeout. Time comes from the configured
+ * {@link Ticker}. One lock guards it all; nothing
  * under the lock blocks.
  */
 public final class ConnectionPool implements AutoCloseable {
 
-  /** A connection handed to an exchange; {@code reused} when it came from the idle list. */
-  public record Lease(PooledConnection connection, boolean reused) {}
+  private static final long NOT_EMPTY = Long.MIN_VALUE;
+
+  /**
+   * A connection handed to an exchange; {@code reused} when it came from the idle list (or from
+   * a release), {@code idleSinceNanos} the pool-ticker time it had been idle since.
+   */
+  public record Lease(PooledConnection connection, boolean reused, long idleSinceNanos) {}
 
   private final NettyTransportConfig config;
   private final Ticker ticker;
@@ -44,6 +53,9 @@ public final class ConnectionPool implements AutoCloseable {
   private final EventExecutor timer;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Origin, OriginPool> pools = new HashMap<>();
+  // Origins whose waiters are held back by haul.pool.max-total (not by their own per-host cap):
+  // only these can use a slot freed on another origin, so a release scans these, not every pool.
+  private final Set<OriginPool> starved = new LinkedHashSet<>();
   private final ScheduledFuture<?> eviction;
   private int open; // leased + idle + connecting, all origins
   private boolean closed;
@@ -72,10 +84,11 @@ public final class ConnectionPool implements AutoCloseable {
         return future;
       }
       OriginPool p = pools.computeIfAbsent(origin, OriginPool::new);
+      p.emptySinceNanos = NOT_EMPTY;
       if (!forceNew) {
         PooledConnection c = takeIdle(p, toClose);
         if (c != null) {
-          future.complete(new Lease(c, true));
+          future.complete(new Lease(c, true, c.idleSinceNanos));
           listener.poolAcquireEnd(origin, true, Duration.ofNanos(ticker.read() - start));
           return future;
         }
@@ -94,8 +107,15 @@ public final class ConnectionPool implements AutoCloseable {
             p.leased, p.waiters.size(), null));
       } else {
         p.waiters.add(w);
+        updateStarved(p);
         Duration d = timeouts.get(Timeouts.Kind.POOL_ACQUIRE);
         w.timeout = timer.schedule(() -> timeOut(p, w, d), d.toNanos(), TimeUnit.NANOSECONDS);
+        // A caller that gives up (cancels) leaves the queue now, not at its timeout.
+        future.whenComplete((l, e) -> {
+          if (future.isCancelled()) {
+            forget(p, w);
+          }
+        });
       }
     } finally {
       lock.unlock();
@@ -107,6 +127,19 @@ public final class ConnectionPool implements AutoCloseable {
     return future;
   }
 
+  /** A waiter that gave up leaves the queue. */
+  private void forget(OriginPool p, Waiter w) {
+    lock.lock();
+    try {
+      if (p.waiters.remove(w)) {
+        w.timeout.cancel(false);
+        updateStarved(p);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void timeOut(OriginPool p, Waiter w, Duration d) {
     int leased;
     int pending;
@@ -115,6 +148,7 @@ public final class ConnectionPool implements AutoCloseable {
       if (!p.waiters.remove(w)) {
         return;
       }
+      updateStarved(p);
       leased = p.leased;
       pending = p.waiters.size();
     } finally {
@@ -123,9 +157,37 @@ public final class ConnectionPool implements AutoCloseable {
     w.future.completeExceptionally(new PoolAcquireTimeoutException(w.uri, d, leased, pending));
   }
 
+  private boolean perHostFull(OriginPool p) {
+    return p.leased + p.connecting + p.idle.size() >= config.maxPerHost();
+  }
+
+  /**
+   * Under the lock: records whether {@code p} has live waiters that only a slot freed elsewhere
+   * (max-total) can serve. Waiters that gave up are dropped from the head of the queue first.
+   */
+  private void updateStarved(OriginPool p) {
+    if (firstLive(p) != null && !perHostFull(p)) {
+      starved.add(p);
+    } else {
+      starved.remove(p);
+    }
+  }
+
+  /** Under the lock: the first waiter still waiting, dropping those that gave up before it. */
+  private static Waiter firstLive(OriginPool p) {
+    Waiter w;
+    while ((w = p.waiters.peek()) != null && w.future.isDone()) {
+      p.waiters.poll();
+      if (w.timeout != null) {
+        w.timeout.cancel(false);
+      }
+    }
+    return w;
+  }
+
   /** Under the lock: whether a new connection to {@code p} may be opened, evicting elsewhere if needed. */
   private boolean hasCapacity(OriginPool p, List<Channel> toClose) {
-    if (p.leased + p.connecting + p.idle.size() >= config.maxPerHost()) {
+    if (perHostFull(p)) {
       // Only a forced new connection gets here with idle ones left: replace the oldest.
       PooledConnection c = p.idle.pollFirst();
       if (c == null) {
@@ -226,6 +288,8 @@ public final class ConnectionPool implements AutoCloseable {
         completeWaiter(target, c, false);
       } else if (closed) {
         c.channel.close();
+      } else {
+        dispatch(origin); // parked idle: a waiter of another origin may need its slot
       }
     });
   }
@@ -245,7 +309,7 @@ public final class ConnectionPool implements AutoCloseable {
 
   private void completeWaiter(Waiter w, PooledConnection c, boolean reused) {
     w.listener.poolAcquireEnd(c.origin, reused, Duration.ofNanos(ticker.read() - w.startNanos));
-    if (!w.future.complete(new Lease(c, reused))) {
+    if (!w.future.complete(new Lease(c, reused, c.idleSinceNanos))) {
       release(c, true);
     }
   }
@@ -268,9 +332,11 @@ public final class ConnectionPool implements AutoCloseable {
       if (own != null) {
         fill(own, start, toClose);
       }
-      for (OriginPool p : pools.values()) {
-        if (p != own) {
-          fill(p, start, toClose);
+      if (!starved.isEmpty()) {
+        for (OriginPool p : new ArrayList<>(starved)) {
+          if (p != own) {
+            fill(p, start, toClose);
+          }
         }
       }
     } finally {
@@ -280,17 +346,18 @@ public final class ConnectionPool implements AutoCloseable {
     start.forEach(e -> connect(e.getKey(), e.getValue()));
   }
 
-  /** Under the lock: moves waiters of {@code p} to connecting while there is capacity. */
+  /**
+   * Under the lock: moves waiters of {@code p} to connecting while there is capacity. Waiters
+   * that gave up are dropped first, so no connection of another origin is closed for nobody.
+   */
   private void fill(OriginPool p, List<Map.Entry<Origin, Waiter>> start, List<Channel> toClose) {
-    while (!p.waiters.isEmpty() && hasCapacity(p, toClose)) {
+    while (firstLive(p) != null && hasCapacity(p, toClose)) {
       Waiter w = nextWaiter(p);
-      if (w == null) {
-        break;
-      }
       p.connecting++;
       open++;
       start.add(Map.entry(p.origin, w));
     }
+    updateStarved(p);
   }
 
   /** Gives a leased connection back; a reusable one goes to a waiter or the idle list. */
@@ -312,6 +379,7 @@ public final class ConnectionPool implements AutoCloseable {
         handTo = nextWaiter(p);
         if (handTo != null) {
           p.leased++;
+          updateStarved(p);
         } else {
           c.state = PooledConnection.State.IDLE;
           p.idle.addLast(c);
@@ -331,6 +399,37 @@ public final class ConnectionPool implements AutoCloseable {
       // A slot was freed, or an idle connection that may be closed for another origin appeared.
       dispatch(c.origin);
     }
+  }
+
+  /**
+   * {@code dead}, a reused connection, was found closed by the server: closes the idle connections
+   * of its origin that have been idle at least as long as it had been when leased, since whatever
+   * closed it (a server restart, an idle timeout shorter than ours) has most likely closed them
+   * too. Returns how many were closed.
+   */
+  public int retireIdleAsOld(Lease dead) {
+    List<Channel> toClose = new ArrayList<>();
+    lock.lock();
+    try {
+      OriginPool p = pools.get(dead.connection().origin);
+      if (p == null) {
+        return 0;
+      }
+      for (Iterator<PooledConnection> it = p.idle.iterator(); it.hasNext(); ) {
+        PooledConnection c = it.next();
+        if (c.idleSinceNanos - dead.idleSinceNanos() <= 0) {
+          it.remove();
+          closeUnderLock(p, c, "stale-like-another", toClose);
+        }
+      }
+    } finally {
+      lock.unlock();
+      toClose.forEach(Channel::close);
+    }
+    if (!toClose.isEmpty()) {
+      dispatch(dead.connection().origin);
+    }
+    return toClose.size();
   }
 
   /** The channel closed; an idle connection leaves the pool (F5). */
@@ -363,14 +462,20 @@ public final class ConnectionPool implements AutoCloseable {
     timer.execute(() -> l.connectionClosed(c.origin, reason));
   }
 
-  /** Closes idle connections past their idle timeout or lifetime. */
+  /**
+   * Closes idle connections past their idle timeout or lifetime, and forgets origins that have
+   * had nothing (no connection, connect or waiter) for an idle timeout, so a client that talks
+   * to many hosts over time does not keep one entry per host forever. Their statistics stay
+   * visible until then.
+   */
   void evict() {
     Origin evicted = null;
     List<Channel> toClose = new ArrayList<>();
     lock.lock();
     try {
       long now = ticker.read();
-      for (OriginPool p : pools.values()) {
+      for (Iterator<OriginPool> pit = pools.values().iterator(); pit.hasNext(); ) {
+        OriginPool p = pit.next();
         for (Iterator<PooledConnection> it = p.idle.iterator(); it.hasNext(); ) {
           PooledConnection c = it.next();
           String invalid = invalidReason(c, now);
@@ -379,6 +484,15 @@ public final class ConnectionPool implements AutoCloseable {
             closeUnderLock(p, c, invalid, toClose);
             evicted = c.origin;
           }
+        }
+        firstLive(p);
+        if (p.leased + p.connecting + p.idle.size() + p.waiters.size() > 0) {
+          p.emptySinceNanos = NOT_EMPTY;
+        } else if (p.emptySinceNanos == NOT_EMPTY) {
+          p.emptySinceNanos = now;
+        } else if (now - p.emptySinceNanos >= config.idleTimeout().toNanos()) {
+          pit.remove();
+          starved.remove(p);
         }
       }
     } finally {
@@ -438,6 +552,7 @@ public final class ConnectionPool implements AutoCloseable {
     final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     final Map<String, Long> closedByReason = new HashMap<>();
+    long emptySinceNanos = NOT_EMPTY; // ticker time when evict() first found it unused
     int leased;
     int connecting;
     long created;

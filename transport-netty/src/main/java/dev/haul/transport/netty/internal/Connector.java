@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +33,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runs the TLS handshake (hostname verified, handshake timeout) and builds the pipeline:
  * TLS, head validator, strict decoder, encoder, decoding limits, connection handler.
  */
-public final class Connector {
+public final class Connector implements AutoCloseable {
+
+  // A handful of threads is plenty for lookups that answer; it also caps how many threads
+  // lookups that hang (system lookups ignore interrupts) can hold.
+  public static final int LOOKUP_THREADS = 4;
+  public static final int LOOKUP_QUEUE = 64;
+
 
   private final EventLoopGroup group;
   private final Class<? extends Channel> channelType;
   private final SslContext ssl;
   private final NettyTransportConfig config;
   private final TransportContext context;
+  private final HostLookups lookups;
 
   public Connector(EventLoopGroup group, Class<? extends Channel> channelType, SslContext ssl,
       NettyTransportConfig config, TransportContext context) {
@@ -49,6 +55,13 @@ public final class Connector {
     this.ssl = ssl;
     this.config = config;
     this.context = context;
+    this.lookups = new HostLookups(config.resolver(), LOOKUP_THREADS, LOOKUP_QUEUE);
+  }
+
+  /** Stops the lookup threads. */
+  @Override
+  public void close() {
+    lookups.close();
   }
 
   /**
@@ -76,37 +89,43 @@ public final class Connector {
   }
 
   /**
-   * Resolves the host off the event loop (resolvers block), within the connect timeout: a
-   * resolver that hangs fails the connect with {@link ConnectTimeoutException}; one that throws
-   * anything fails it with {@link ConnectFailedException}. The TCP connect gets what is left.
+   * Resolves the host off the event loop (resolvers block) on the bounded lookup threads, within
+   * the connect timeout: a resolver that hangs fails the connect with
+   * {@link ConnectTimeoutException}; one that throws anything, or lookup threads all taken by
+   * hanging lookups, fail it with {@link ConnectFailedException}. The TCP connect gets what is left.
    */
   private void resolveThenOpen(Origin origin, URI uri, Timeouts timeouts, EventListener listener,
       ConnectionPool pool, CompletableFuture<PooledConnection> result) {
     Duration connectTimeout = timeouts.get(Timeouts.Kind.CONNECT);
     long start = System.nanoTime();
     AtomicBoolean decided = new AtomicBoolean(); // the resolution's outcome or the timeout: first wins
-    Future<?> task = context.fileExecutor().submit(() -> {
-      InetAddress address;
-      try {
-        address = config.resolver().resolve(origin.host());
-        if (address == null) {
-          throw new UnknownHostException(origin.host() + " (the resolver returned no address)");
-        }
-      } catch (UnknownHostException e) {
-        if (decided.compareAndSet(false, true)) {
-          fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host(),
-              uri, SendState.NOT_SENT, e));
-        }
-        return;
-      } catch (Exception | Error e) {
-        if (decided.compareAndSet(false, true)) {
-          fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host()
-              + ": the resolver failed with " + e, uri, SendState.NOT_SENT, e));
-        }
-        return;
+    CompletableFuture<InetAddress> lookup = lookups.lookup(origin.host());
+    ScheduledFuture<?> timer = group.next().schedule(() -> {
+      if (decided.compareAndSet(false, true)) {
+        // The lookup goes on (it cannot be interrupted, and other connects may share it).
+        fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
+            new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
       }
+    }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((c, e) -> timer.cancel(false));
+    lookup.whenComplete((address, error) -> {
       if (!decided.compareAndSet(false, true)) {
         return; // the timeout fired meanwhile
+      }
+      if (error instanceof UnknownHostException) {
+        fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host(),
+            uri, SendState.NOT_SENT, error));
+        return;
+      }
+      if (error instanceof HostLookups.Saturated) {
+        fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host()
+            + ": " + error.getMessage(), uri, SendState.NOT_SENT, error));
+        return;
+      }
+      if (error != null) {
+        fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host()
+            + ": the resolver failed with " + error, uri, SendState.NOT_SENT, error));
+        return;
       }
       long left = connectTimeout.toNanos() - (System.nanoTime() - start);
       try {
@@ -117,14 +136,6 @@ public final class Connector {
             uri, SendState.NOT_SENT, e));
       }
     });
-    ScheduledFuture<?> timer = group.next().schedule(() -> {
-      if (decided.compareAndSet(false, true)) {
-        task.cancel(true);
-        fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
-            new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
-      }
-    }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    result.whenComplete((c, e) -> timer.cancel(false));
   }
 
   private static void fail(CompletableFuture<PooledConnection> result, EventListener listener, Origin origin,
