@@ -2,9 +2,9 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.internal.BodyInputStream;
 import dev.haul.internal.CollectingSubscriber;
 import dev.haul.internal.FileBodyHandler;
+import dev.haul.internal.InputStreamBodyHandler;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -107,16 +107,11 @@ public final class BodyHandlers {
    * arrive. The caller must close the stream. The call deadline still covers the body: a read past
    * it throws an {@link java.io.IOException} caused by {@link DeadlineExceededException}, and a
    * read after the client is closed one caused by {@link ClientClosedException}. A stream dropped
-   * without {@code close()} is reported (with the stack that called this method) and released.
+   * without {@code close()} is reported (with the stack of the {@code send} or {@code sendAsync}
+   * call that asked for it) and released. The handler holds no state and may be shared.
    */
   public static BodyHandler<InputStream> ofInputStream() {
-    // Captured here, on the caller's thread: the handler itself runs where the headers arrive.
-    Throwable openedAt = BodyInputStream.openingStack();
-    return (info, body) -> {
-      BodyInputStream in = new BodyInputStream(info.request().uri(), openedAt);
-      body.subscribe(in.subscriber());
-      return CompletableFuture.completedFuture(in);
-    };
+    return InputStreamBodyHandler.INSTANCE;
   }
 
   /**

@@ -250,6 +250,9 @@ public final class DefaultHaulClient implements HaulClient {
     requireNonNull(request, "request is null");
     requireNonNull(handler, "handler is null");
     Duration callTimeout = request.callTimeout().or(() -> parts.config().callTimeout()).orElse(null);
+    // A stream dropped without close() is reported with the stack of this call: only here, on the
+    // caller's thread, is it at hand (the handler runs where the headers arrive).
+    Throwable callSite = handler instanceof InputStreamBodyHandler ? InputStreamBodyHandler.callSite() : null;
     CallState call = new CallState(request, listener, parts.ticker(), callTimeout);
     Flight flight = new Flight(request, call, callTimeout);
     CompletableFuture<Response<T>> out = new CompletableFuture<>();
@@ -294,6 +297,8 @@ public final class DefaultHaulClient implements HaulClient {
       if (handler instanceof BlockingBodyHandler<T> blocking) {
         Executor offload = orInline(executor);
         offload.execute(() -> handleBody(flight, r, body, () -> blocking.handle(r, body, offload)));
+      } else if (handler instanceof InputStreamBodyHandler streams) {
+        handleBody(flight, r, body, () -> typed(streams.handle(r, body, callSite)));
       } else {
         handleBody(flight, r, body, () -> handler.handle(r, body));
       }
@@ -370,6 +375,12 @@ public final class DefaultHaulClient implements HaulClient {
         result.complete(new Response<>(r, v, r.redirects(), r.attempts()));
       }
     });
+  }
+
+  /** The stream handler's future as the call's type: the handler is the call's handler. */
+  @SuppressWarnings("unchecked")
+  private static <T> CompletableFuture<T> typed(CompletableFuture<?> f) {
+    return (CompletableFuture<T>) f;
   }
 
   /** {@code e}, or the calling thread when {@code e} refuses work (it is shut down). */
