@@ -94,8 +94,9 @@ public final class BodyHandlers {
    * Streams the body into {@code target}. Bytes go to a temporary file beside it (created new,
    * owner-only), which is synced and atomically renamed over {@code target} only once the body is
    * complete; on failure it is deleted, so {@code target} is never left half-written. Creating,
-   * syncing, closing and renaming the file run on the client's callback executor, never on a
-   * transport I/O thread; the bytes are written by {@link ResponseBody#transferTo}.
+   * syncing, closing and renaming the file run on the client's callback executor (on the
+   * client's fallback threads if it refuses work), never on a transport I/O thread unless the
+   * callback executor is a direct one; the bytes are written by {@link ResponseBody#transferTo}.
    */
   public static BodyHandler<Path> ofFile(Path target) {
     requireNonNull(target, "target is null");
