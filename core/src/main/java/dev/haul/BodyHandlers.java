@@ -2,9 +2,9 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.internal.BodyInputStream;
 import dev.haul.internal.CollectingSubscriber;
 import dev.haul.internal.FileBodyHandler;
+import dev.haul.internal.InputStreamBodyHandler;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -94,8 +94,9 @@ public final class BodyHandlers {
    * Streams the body into {@code target}. Bytes go to a temporary file beside it (created new,
    * owner-only), which is synced and atomically renamed over {@code target} only once the body is
    * complete; on failure it is deleted, so {@code target} is never left half-written. Creating,
-   * syncing, closing and renaming the file run on the client's callback executor, never on a
-   * transport I/O thread; the bytes are written by {@link ResponseBody#transferTo}.
+   * syncing, closing and renaming the file run on the client's callback executor (on the
+   * client's fallback threads if it refuses work), never on a transport I/O thread unless the
+   * callback executor is a direct one; the bytes are written by {@link ResponseBody#transferTo}.
    */
   public static BodyHandler<Path> ofFile(Path target) {
     requireNonNull(target, "target is null");
@@ -107,16 +108,11 @@ public final class BodyHandlers {
    * arrive. The caller must close the stream. The call deadline still covers the body: a read past
    * it throws an {@link java.io.IOException} caused by {@link DeadlineExceededException}, and a
    * read after the client is closed one caused by {@link ClientClosedException}. A stream dropped
-   * without {@code close()} is reported (with the stack that called this method) and released.
+   * without {@code close()} is reported (with the stack of the {@code send} or {@code sendAsync}
+   * call that asked for it) and released. The handler holds no state and may be shared.
    */
   public static BodyHandler<InputStream> ofInputStream() {
-    // Captured here, on the caller's thread: the handler itself runs where the headers arrive.
-    Throwable openedAt = BodyInputStream.openingStack();
-    return (info, body) -> {
-      BodyInputStream in = new BodyInputStream(info.request().uri(), openedAt);
-      body.subscribe(in.subscriber());
-      return CompletableFuture.completedFuture(in);
-    };
+    return InputStreamBodyHandler.INSTANCE;
   }
 
   /**

@@ -146,6 +146,60 @@ class BodyHandlersTest {
     // dropped without close()
   }
 
+  // Issue 8 review: one handler kept in a constant, as callers do; it is built in the static
+  // initializer, which the report of a dropped stream used to name instead of the call.
+  private static final BodyHandler<InputStream> SHARED_STREAM_HANDLER = BodyHandlers.ofInputStream();
+
+  @Test
+  void aSharedInputStreamHandlerReportsTheCallThatDroppedTheStream() throws Exception {
+    // Issue 8 review: the stack was captured when ofInputStream() built the handler, not per
+    // call: a handler reused from two call sites named neither, only where it was built.
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(dev.haul.internal.BodyInputStream.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    dev.haul.testing.FakeTransport transport = new dev.haul.testing.FakeTransport();
+    try (HaulClient client = Haul.newBuilder().transport(transport).build()) {
+      transport.enqueue(ex -> CompletableFuture.completedFuture(RawResponse.builder().request(ex.request())
+          .status(200).body(new ByteArrayResponseBody(new byte[100], 100)).build()));
+      transport.enqueue(ex -> CompletableFuture.completedFuture(RawResponse.builder().request(ex.request())
+          .status(200).body(new ByteArrayResponseBody(new byte[100_000], 100)).build()));
+      firstCallSiteReadsAndCloses(client);
+      secondCallSiteDrops(client);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (appender.list.isEmpty() && System.nanoTime() < deadline) {
+        System.gc();
+        Thread.sleep(10);
+      }
+      assertThat(appender.list).hasSize(1);
+      ch.qos.logback.classic.spi.IThrowableProxy opened = appender.list.get(0).getThrowableProxy();
+      assertThat(opened).as("the report carries the stack of the call").isNotNull();
+      List<String> frames = new ArrayList<>();
+      for (var frame : opened.getStackTraceElementProxyArray()) {
+        frames.add(frame.getSTEAsString());
+      }
+      assertThat(frames).anySatisfy(f -> assertThat(f).contains("secondCallSiteDrops"));
+      assertThat(frames).noneSatisfy(f -> assertThat(f).contains("firstCallSiteReadsAndCloses"));
+      assertThat(frames).noneSatisfy(f -> assertThat(f).contains("<clinit>"));
+    } finally {
+      log.detachAppender(appender);
+    }
+  }
+
+  private static void firstCallSiteReadsAndCloses(HaulClient client) throws Exception {
+    try (InputStream in = client.send(Request.get("http://h/first"), SHARED_STREAM_HANDLER).body()) {
+      assertThat(in.readAllBytes()).hasSize(100);
+    }
+  }
+
+  private static void secondCallSiteDrops(HaulClient client) throws Exception {
+    InputStream in = client.send(Request.get("http://h/second"), SHARED_STREAM_HANDLER).body();
+    assertThat(in.read()).isZero();
+    // dropped without close()
+  }
+
   @Test
   void subscriberControlsDemand() throws Exception {
     ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[40], 10);

@@ -117,15 +117,69 @@ class CircuitAndBudgetTest {
   }
 
   @Test
-  void aProbeKilledByTheDeadlineDecidesNothing() {
-    // Issue 8 defect 8: a deadline-killed call counted as a success.
+  void aProbeStalledPastTheDeadlineReopensTheCircuit() {
+    // Issue 8 review: a probe the origin never answered (the request went out, the deadline cut
+    // it) counted as nothing, freed the slot, and the next probe waited out its deadline too.
+    // It is a failure: the circuit reopens and callers fail fast again.
     try (HaulClient client = breakerClient()) {
       openAndWaitOut(client);
       transport.enqueue(ex -> new CompletableFuture<>());
       Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(50)).build();
       assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
+      assertThat(events).filteredOn(e -> e.contains("->")).endsWith("OPEN->HALF_OPEN", "HALF_OPEN->OPEN");
+      int sent = transport.exchanges().size();
+      assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(CircuitOpenException.class);
+      assertThat(transport.exchanges()).hasSize(sent);
+    }
+  }
+
+  @Test
+  void aProbeKilledByTheDeadlineBeforeAnythingWasSentDecidesNothing() {
+    // Issue 8 review: a deadline that fires while the probe still waits for a connection says
+    // nothing about the origin: the circuit stays half-open and the slot is free again.
+    try (HaulClient client = breakerClient()) {
+      openAndWaitOut(client);
+      transport.enqueue(ex -> {
+        ex.listener().poolAcquireStart(ex.request().origin()); // never gets its connection
+        return new CompletableFuture<>();
+      });
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(50)).build();
+      assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
+          .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
       assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
-      assertThat(events).doesNotContain("HALF_OPEN->CLOSED");
+      transport.enqueue(200, "back"); // the next call is the probe
+      assertThat(client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()).body()).isEqualTo("back");
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.CLOSED);
+    }
+  }
+
+  @Test
+  void anOriginThatNeverAnswersOpensTheCircuitWhenTheDeadlineIsShorterThanTheTimeouts() {
+    // Issue 8 review: with a call timeout shorter than the response-headers timeout every stalled
+    // attempt ended as a DeadlineExceededException, counted as nothing: the circuit never opened.
+    try (HaulClient client = breakerClient()) {
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(30)).build();
+      for (int i = 0; i < 3; i++) {
+        transport.enqueue(ex -> new CompletableFuture<>());
+        assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
+      }
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
+    }
+  }
+
+  @Test
+  void aResponseHeadersTimeoutCappedByTheDeadlineCountsAsAFailure() {
+    // Issue 8 review: the transport's own timeout, capped by the deadline, becomes a
+    // DeadlineExceededException; the request was sent and unanswered, so it is a failure.
+    try (HaulClient client = breakerClient()) {
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofSeconds(5)).build();
+      for (int i = 0; i < 3; i++) {
+        transport.enqueue(ex -> CompletableFuture.failedFuture(new ResponseHeadersTimeoutException(ex.request().uri(),
+            SendState.SENT_NO_RESPONSE, ex.timeouts().get(Timeouts.Kind.RESPONSE_HEADERS), null)));
+        assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
+      }
+      assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
     }
   }
 

@@ -135,6 +135,12 @@ public final class CallState {
       current = null;
     }
 
+    /** How far the running attempt itself got; {@code NOT_SENT} between attempts. */
+    SendState running() {
+      SendState c = current;
+      return c == null ? SendState.NOT_SENT : c;
+    }
+
     SendState furthest() {
       SendState s = settled;
       SendState c = current;
@@ -203,7 +209,24 @@ public final class CallState {
    * (a deadline and a client close racing); returns whether this one did.
    */
   public boolean failWith(Throwable reason) {
-    return failure.compareAndSet(null, reason);
+    // Read before the cancel that follows ends the attempt: whether the attempt cut short had
+    // written its request (the circuit breaker counts an unanswered one against the origin).
+    SendState running = progress.running();
+    if (!failure.compareAndSet(null, reason)) {
+      return false;
+    }
+    runningAtFailure = running;
+    return true;
+  }
+
+  private volatile SendState runningAtFailure = SendState.NOT_SENT;
+
+  /**
+   * How far the attempt running when the call was ended from outside had got by itself
+   * ({@code NOT_SENT} when none was running, e.g. in a retry backoff).
+   */
+  public SendState runningAtFailure() {
+    return runningAtFailure;
   }
 
   /** Why the call was ended from outside (the deadline, the client closing), or null. */

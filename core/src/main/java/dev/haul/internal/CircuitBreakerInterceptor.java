@@ -6,6 +6,7 @@ import dev.haul.CircuitState;
 import dev.haul.DeadlineExceededException;
 import dev.haul.HaulException;
 import dev.haul.Origin;
+import dev.haul.SendState;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RawResponse;
@@ -19,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A circuit breaker per origin, on each attempt: it opens after N consecutive failures or when
  * the failure rate over a sliding window passes a threshold (with a minimum of calls), fails fast
  * while open, and lets a single probe through when the open duration has passed. Failures are
- * transient transport errors and 500, 502, 503 and 504 answers. Attempts cut short from the
- * caller's side (cancelled, past the call deadline, the client closing) count neither way, and an
+ * transient transport errors, 500, 502, 503 and 504 answers, and requests the origin did not
+ * answer before the call deadline. Attempts ended from outside (cancelled by the caller, the
+ * client closing, a deadline that fired before the request was written) count neither way, and an
  * attempt only counts in the state it started in: in half-open, only the probe's own outcome
  * closes or reopens the circuit.
  */
@@ -56,7 +58,8 @@ public final class CircuitBreakerInterceptor implements Interceptor {
       b.record(permit, Outcome.NONE, listener);
       throw e;
     }
-    return f.whenComplete((r, e) -> b.record(permit, e != null ? outcome(RetryInterceptor.unwrap(e))
+    CallState call = ((RealChain) chain).call();
+    return f.whenComplete((r, e) -> b.record(permit, e != null ? outcome(RetryInterceptor.unwrap(e), call)
         : outcome(r.status()), listener));
   }
 
@@ -75,12 +78,18 @@ public final class CircuitBreakerInterceptor implements Interceptor {
     return b == null ? CircuitState.CLOSED : b.state();
   }
 
-  private static Outcome outcome(Throwable t) {
-    if (t instanceof CancellationException || t instanceof CallCancelledException
-        || t instanceof DeadlineExceededException) {
-      // Ended from our side (cancelled, the client closed, the call deadline cut it short):
-      // nothing is known about the origin.
-      return Outcome.NONE;
+  private static Outcome outcome(Throwable t, CallState call) {
+    if (t instanceof DeadlineExceededException d) {
+      // The attempt's own timeout, capped by the deadline: with the request out, the origin did
+      // not answer in time. A hanging origin must open the circuit even when every call's
+      // deadline is shorter than the transport's timeouts.
+      return d.sendState() == SendState.NOT_SENT ? Outcome.NONE : Outcome.FAILURE;
+    }
+    if (t instanceof CancellationException || t instanceof CallCancelledException) {
+      // Ended from our side (a ClientClosedException is a CallCancelledException). Only the deadline timer says something about the origin, and only
+      // if this attempt had written its request; a caller's cancel or the client closing do not.
+      return call.failure() instanceof DeadlineExceededException
+          && call.runningAtFailure() != SendState.NOT_SENT ? Outcome.FAILURE : Outcome.NONE;
     }
     if (!(t instanceof HaulException h)) {
       return Outcome.NONE; // a programming error on our side, not an answer from the origin
@@ -147,7 +156,8 @@ public final class CircuitBreakerInterceptor implements Interceptor {
           reset();
           transition(CircuitState.CLOSED, l);
         }
-        // NONE: the probe was cut short; the slot is free for the next call to probe.
+        // NONE: the probe was ended from outside before its request went out (cancelled, the
+        // client closing, the deadline while connecting); the slot is free for the next probe.
         return;
       }
       if (state != CircuitState.CLOSED || outcome == Outcome.NONE) {

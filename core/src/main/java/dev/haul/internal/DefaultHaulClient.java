@@ -31,11 +31,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +66,8 @@ public final class DefaultHaulClient implements HaulClient {
     }
   }
 
+  private static final int FALLBACK_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
   private final Parts parts;
   private final EventListener listener;
   private final List<Interceptor> chain;
@@ -80,12 +84,18 @@ public final class DefaultHaulClient implements HaulClient {
   private final java.util.Map<CallBody, Boolean> streaming =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private final CircuitBreakerInterceptor circuitBreaker;
+  // Where blocking body steps go when the callback executor refuses them. It is never shut down,
+  // so the steps of calls ending while the client closes still run; its threads end when idle,
+  // so an unused one holds none.
+  private final ThreadPoolExecutor blockingFallback = new ThreadPoolExecutor(FALLBACK_THREADS, FALLBACK_THREADS,
+      5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("haul-blocking-"));
 
   public DefaultHaulClient(Parts parts) {
     this.parts = parts;
     this.listener = GuardedEventListener.of(parts.listeners());
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("haul-timer-"));
     this.timer.setRemoveOnCancelPolicy(true);
+    this.blockingFallback.allowCoreThreadTimeOut(true);
     if (parts.callbackExecutor() == null) {
       this.ownedExecutor = Executors.newCachedThreadPool(daemon("haul-callback-"));
       this.executor = ownedExecutor;
@@ -250,6 +260,9 @@ public final class DefaultHaulClient implements HaulClient {
     requireNonNull(request, "request is null");
     requireNonNull(handler, "handler is null");
     Duration callTimeout = request.callTimeout().or(() -> parts.config().callTimeout()).orElse(null);
+    // A stream dropped without close() is reported with the stack of this call: only here, on the
+    // caller's thread, is it at hand (the handler runs where the headers arrive).
+    Throwable callSite = handler instanceof InputStreamBodyHandler ? InputStreamBodyHandler.callSite() : null;
     CallState call = new CallState(request, listener, parts.ticker(), callTimeout);
     Flight flight = new Flight(request, call, callTimeout);
     CompletableFuture<Response<T>> out = new CompletableFuture<>();
@@ -292,8 +305,10 @@ public final class DefaultHaulClient implements HaulClient {
         body.fail(call.failure()); // ended from outside between the two checks
       }
       if (handler instanceof BlockingBodyHandler<T> blocking) {
-        Executor offload = orInline(executor);
+        Executor offload = orFallback(executor);
         offload.execute(() -> handleBody(flight, r, body, () -> blocking.handle(r, body, offload)));
+      } else if (handler instanceof InputStreamBodyHandler streams) {
+        handleBody(flight, r, body, () -> typed(streams.handle(r, body, callSite)));
       } else {
         handleBody(flight, r, body, () -> handler.handle(r, body));
       }
@@ -330,8 +345,9 @@ public final class DefaultHaulClient implements HaulClient {
       try {
         executor.execute(() -> complete(out, typed, cause));
       } catch (RuntimeException rejected) {
-        // The executor is shut down (client closing): complete here rather than never.
-        complete(out, typed, cause);
+        // The executor refuses work (client closing): complete rather than never, but not here,
+        // which may be an event loop the caller's callbacks must not run on.
+        blockingFallback.execute(() -> complete(out, typed, cause));
       }
     });
     // Cancelling what the caller holds cancels the call.
@@ -372,13 +388,23 @@ public final class DefaultHaulClient implements HaulClient {
     });
   }
 
-  /** {@code e}, or the calling thread when {@code e} refuses work (it is shut down). */
-  private static Executor orInline(Executor e) {
+  /** The stream handler's future as the call's type: the handler is the call's handler. */
+  @SuppressWarnings("unchecked")
+  private static <T> CompletableFuture<T> typed(CompletableFuture<?> f) {
+    return (CompletableFuture<T>) f;
+  }
+
+  /**
+   * {@code e}, or the fallback threads when {@code e} refuses work (shut down while the client
+   * closes, or a bounded executor that is full). Never the calling thread: that may be the event
+   * loop that delivered the headers or completed a transfer, and these steps block.
+   */
+  private Executor orFallback(Executor e) {
     return task -> {
       try {
         e.execute(task);
       } catch (RejectedExecutionException rejected) {
-        task.run();
+        blockingFallback.execute(task);
       }
     };
   }

@@ -151,6 +151,32 @@ class CoreDefectsEndToEndTest {
         .as("threads that ran %s", op).noneMatch(CoreDefectsEndToEndTest::isEventLoop));
   }
 
+  @Test
+  void ofFileStaysOffTheEventLoopWhenTheCallbackExecutorRejectsWork() throws Exception {
+    // Issue 8 review: when the callback executor refused work (shut down while the client closes,
+    // or a user's bounded executor), the blocking steps ran inline, on the event loop that
+    // delivered the headers or completed the transfer. They must go to a thread of their own.
+    OriginServer server = server();
+    byte[] content = new byte[512 * 1024 + 3];
+    new Random(9).nextBytes(content);
+    server.enqueue(MockResponse.builder().status(200).body(content).chunked(64 * 1024).build());
+    java.util.concurrent.Executor rejecting = task -> {
+      throw new java.util.concurrent.RejectedExecutionException("shut down");
+    };
+    HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none())
+        .callbackExecutor(rejecting));
+    RecordingOps ops = new RecordingOps();
+    Path target = dir.resolve("rejected.bin");
+
+    Response<Path> r = client.send(Request.newBuilder(server.url("/f")).build(), new FileBodyHandler(target, ops));
+
+    assertThat(r.body()).isEqualTo(target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(ops.threads.keySet()).contains("createTemp", "open", "force", "close", "move");
+    assertThat(ops.threads).allSatisfy((op, threads) -> assertThat(threads)
+        .as("threads that ran %s", op).noneMatch(CoreDefectsEndToEndTest::isEventLoop));
+  }
+
   /** The real file operations, each recorded with the thread that ran it. */
   private static final class RecordingOps implements FileBodyHandler.FileOps {
     final Map<String, List<Thread>> threads = new ConcurrentHashMap<>();
