@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client both the plain builder and Guice construct. It assembles the fixed chain (user
- * interceptors, retry, bridge, network interceptors, transport) and enforces the call deadline on
+ * interceptors, redirects, retries, circuit breaker, bridge, Bearer auth, network interceptors,
+ * transport) and enforces the call deadline on
  * a timer, until the response body is done with. Body handlers start where the headers arrive;
  * those that may block ({@link BlockingBodyHandler}) start on the callback executor, as do the
  * completions of {@link #sendAsync}.

@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Observes, rewrites, short-circuits or repeats a call. Haul's own behaviours are interceptors in
- * a fixed order: user interceptors, redirects, retries, cache, network interceptors, transport.
+ * a fixed order: user interceptors, redirects, retries, circuit breaker (when enabled), bridge,
+ * Bearer auth (when configured), network interceptors, transport.
  *
  * <p>An application interceptor (added with {@code addInterceptor}) sees each call once and may
  * proceed zero or more times. A network interceptor (added with {@code addNetworkInterceptor})

@@ -1,8 +1,10 @@
 package dev.haul.spi;
 
 /**
- * A source of monotonic nanoseconds, injected so tests can control time. Deadlines, backoff,
- * idle and lifetime limits all read it.
+ * A source of monotonic nanoseconds, injected so tests can control time. The client's ticker
+ * measures the time left before a call deadline, the circuit breaker's windows and the retry
+ * budget; the Netty transport's pool takes its own ({@code NettyTransportConfig.Builder#ticker})
+ * for idle, lifetime and Keep-Alive limits. Timers that fire (deadline, backoff) run on real time.
  */
 @FunctionalInterface
 public interface Ticker {
