@@ -2,8 +2,9 @@ package dev.haul.spi;
 
 /**
  * A source of monotonic nanoseconds, injected so tests can control time. The client's ticker
- * measures the time left before a call deadline, the circuit breaker's windows and the retry
- * budget; the Netty transport's pool takes its own ({@code NettyTransportConfig.Builder#ticker})
+ * measures the time left before a call deadline and the circuit breaker's windows; the default
+ * retry policy's budget takes its own ({@code RetryPolicy.Builder#ticker}), and the Netty
+ * transport's pool takes its own ({@code NettyTransportConfig.Builder#ticker})
  * for idle, lifetime and Keep-Alive limits. Timers that fire (deadline, backoff) run on real time.
  */
 @FunctionalInterface
