@@ -397,14 +397,18 @@ public final class DefaultHaulClient implements HaulClient {
 
   /**
    * {@code e}, or the fallback threads when {@code e} refuses work (shut down while the client
-   * closes, or a bounded executor that is full). Never the calling thread: that may be the event
-   * loop that delivered the headers or completed a transfer, and these steps block.
+   * closes, or a bounded executor that is full) or fails to take it in any other way. Never the
+   * calling thread: that may be the event loop that delivered the headers or completed a transfer,
+   * and these steps block.
    */
   private Executor orFallback(Executor e) {
     return task -> {
       try {
         e.execute(task);
-      } catch (RejectedExecutionException rejected) {
+      } catch (RuntimeException refused) {
+        // Issue 8 review 2: not only a rejection. Any exception the caller's executor throws
+        // escaped the completion that hands over the body, and was swallowed there: the call never
+        // completed and its body (with its connection) was never released.
         blockingFallback.execute(task);
       }
     };
