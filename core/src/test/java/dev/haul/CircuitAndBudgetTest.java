@@ -305,4 +305,97 @@ class CircuitAndBudgetTest {
       assertThat(attempts).isEqualTo(transport.exchanges().size());
     }
   }
+
+  // ---- Issue 8 review 2 ----
+
+  private CircuitState state(HaulClient client) {
+    return ((DefaultHaulClient) client).circuitState(FLAKY);
+  }
+
+  @Test
+  void aProbeFailingWithPoolExhaustedDecidesNothing() {
+    // Issue 8 review 2: any non-transient HaulException counted as a success, so a probe that
+    // never left the client (the pool exhausted) closed the circuit.
+    try (HaulClient client = breakerClient()) {
+      openAndWaitOut(client);
+      transport.enqueue(ex -> CompletableFuture.failedFuture(
+          new PoolExhaustedException("pool full", ex.request().uri(), 4, 0, null)));
+      assertThatThrownBy(() -> client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()))
+          .isInstanceOf(PoolExhaustedException.class);
+      assertThat(state(client)).isEqualTo(CircuitState.HALF_OPEN);
+      transport.enqueue(200, "back"); // a real answer is the probe that decides
+      assertThat(client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()).body()).isEqualTo("back");
+      assertThat(state(client)).isEqualTo(CircuitState.CLOSED);
+    }
+  }
+
+  @Test
+  void aPoolAcquireTimeoutDoesNotResetTheConsecutiveFailures() {
+    // Issue 8 review 2: in CLOSED a pool acquire timeout (the origin never contacted) counted as a
+    // success and reset the streak of consecutive failures.
+    try (HaulClient client = breakerClient()) {
+      for (int i = 0; i < 2; i++) {
+        transport.enqueue(503, "down");
+        client.send(Request.get("http://flaky/x"), BodyHandlers.ofString());
+      }
+      transport.enqueue(ex -> CompletableFuture.failedFuture(
+          new PoolAcquireTimeoutException(ex.request().uri(), Duration.ofSeconds(1), 4, 2)));
+      assertThatThrownBy(() -> client.send(Request.get("http://flaky/x"), BodyHandlers.ofString()))
+          .isInstanceOf(PoolAcquireTimeoutException.class);
+      transport.enqueue(503, "down");
+      client.send(Request.get("http://flaky/x"), BodyHandlers.ofString());
+      assertThat(state(client)).isEqualTo(CircuitState.OPEN);
+    }
+  }
+
+  @Test
+  void aConnectTimeoutCappedByTheDeadlineCountsAsAFailure() {
+    // Issue 8 review 2: with the call timeout at most the connect timeout, an origin that never
+    // accepts connections fails every attempt with a capped ConnectTimeoutException, which became
+    // a DeadlineExceededException(NOT_SENT) and counted as nothing: the circuit never opened.
+    try (HaulClient client = breakerClient()) {
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofSeconds(5)).build();
+      for (int i = 0; i < 3; i++) {
+        transport.enqueue(ex -> CompletableFuture.failedFuture(new ConnectTimeoutException(ex.request().uri(),
+            SendState.NOT_SENT, ex.timeouts().get(Timeouts.Kind.CONNECT), null)));
+        assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
+            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+      }
+      assertThat(state(client)).isEqualTo(CircuitState.OPEN);
+    }
+  }
+
+  @Test
+  void aPoolAcquireTimeoutCappedByTheDeadlineStillDecidesNothing() {
+    // Issue 8 review 2 (the other side of the capped connect timeout): the capped pool acquire
+    // timeout never reached the origin; a half-open probe ending so leaves the circuit half-open.
+    try (HaulClient client = breakerClient()) {
+      openAndWaitOut(client);
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofSeconds(5)).build();
+      transport.enqueue(ex -> CompletableFuture.failedFuture(new PoolAcquireTimeoutException(ex.request().uri(),
+          ex.timeouts().get(Timeouts.Kind.POOL_ACQUIRE), 4, 2)));
+      assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
+      assertThat(state(client)).isEqualTo(CircuitState.HALF_OPEN);
+    }
+  }
+
+  @Test
+  void aDeadlineThatCutsAConnectCountsAsAFailure() {
+    // Issue 8 review 2: when the deadline timer wins while the attempt is still connecting (no
+    // connection yet, so NOT_SENT) the attempt counted as nothing: an origin that never accepts
+    // connections never opened the circuit.
+    try (HaulClient client = breakerClient()) {
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(30)).build();
+      for (int i = 0; i < 3; i++) {
+        transport.enqueue(ex -> {
+          ex.listener().poolAcquireStart(ex.request().origin());
+          ex.listener().connectStart(ex.request().origin(), new java.net.InetSocketAddress("127.0.0.1", 9));
+          return new CompletableFuture<>(); // the connect never completes
+        });
+        assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
+            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+      }
+      assertThat(state(client)).isEqualTo(CircuitState.OPEN);
+    }
+  }
 }

@@ -71,6 +71,7 @@ final class AttemptListener implements EventListener {
 
   @Override
   public void connectStart(Origin origin, InetSocketAddress address) {
+    call.connecting(attempt);
     delegate.connectStart(origin, address);
   }
 
@@ -86,6 +87,7 @@ final class AttemptListener implements EventListener {
 
   @Override
   public void tlsStart(Origin origin) {
+    call.connecting(attempt);
     delegate.tlsStart(origin);
   }
 

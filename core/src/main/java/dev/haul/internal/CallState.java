@@ -106,9 +106,14 @@ public final class CallState {
     private volatile SendState settled = SendState.NOT_SENT; // furthest of finished attempts
     private volatile SendState current; // the running attempt; null between attempts
     private volatile boolean acquired;
+    // Issue 8 review 2: the running attempt, still without its connection, is connecting to the
+    // origin (TCP connect or TLS handshake). Nothing is written, but a deadline cut here says the
+    // origin did not accept in time, which counts against it in the circuit breaker.
+    private volatile boolean contacting;
 
     int attemptStarted() {
       acquired = false;
+      contacting = false;
       current = SendState.SENT_NO_RESPONSE; // unknown transports: assume the request may be out
       return attempts.incrementAndGet();
     }
@@ -118,6 +123,18 @@ public final class CallState {
       if (attempt == attempts.get() && current != null && !acquired) {
         current = SendState.NOT_SENT;
       }
+    }
+
+    /** Attempt {@code attempt} is opening a connection to the origin (its connect started). */
+    void connecting(int attempt) {
+      if (attempt == attempts.get() && current != null) {
+        contacting = true;
+      }
+    }
+
+    /** Whether the running attempt was opening a connection to the origin. */
+    boolean contacting() {
+      return current != null && contacting;
     }
 
     /** Attempt {@code attempt} has its connection: from now on the request may be on the wire. */
@@ -212,11 +229,23 @@ public final class CallState {
     // Read before the cancel that follows ends the attempt: whether the attempt cut short had
     // written its request (the circuit breaker counts an unanswered one against the origin).
     SendState running = progress.running();
+    boolean contacting = progress.contacting();
     if (!failure.compareAndSet(null, reason)) {
       return false;
     }
     runningAtFailure = running;
+    contactingAtFailure = contacting;
     return true;
+  }
+
+  private volatile boolean contactingAtFailure;
+
+  /**
+   * Whether the attempt running when the call was ended from outside was connecting to the origin
+   * (its TCP connect or TLS handshake under way), though nothing of its request was written.
+   */
+  public boolean contactingAtFailure() {
+    return contactingAtFailure;
   }
 
   private volatile SendState runningAtFailure = SendState.NOT_SENT;

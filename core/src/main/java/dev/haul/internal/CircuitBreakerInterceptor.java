@@ -3,10 +3,13 @@ package dev.haul.internal;
 import dev.haul.CallCancelledException;
 import dev.haul.CircuitOpenException;
 import dev.haul.CircuitState;
+import dev.haul.ConnectTimeoutException;
 import dev.haul.DeadlineExceededException;
 import dev.haul.HaulException;
 import dev.haul.Origin;
 import dev.haul.SendState;
+import dev.haul.TlsException;
+import dev.haul.TlsHandshakeTimeoutException;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RawResponse;
@@ -20,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A circuit breaker per origin, on each attempt: it opens after N consecutive failures or when
  * the failure rate over a sliding window passes a threshold (with a minimum of calls), fails fast
  * while open, and lets a single probe through when the open duration has passed. Failures are
- * transient transport errors, 500, 502, 503 and 504 answers, and requests the origin did not
- * answer before the call deadline. Attempts ended from outside (cancelled by the caller, the
- * client closing, a deadline that fired before the request was written) count neither way, and an
+ * transient transport errors, 500, 502, 503 and 504 answers, requests the origin did not answer
+ * before the call deadline, and connects (or TLS handshakes) the deadline cut. Attempts ended from
+ * outside (cancelled by the caller, the client closing, a deadline that fired while waiting for a
+ * pooled connection) and local failures that never contacted the origin (the pool exhausted, a
+ * request refused before sending) count neither way, and an
  * attempt only counts in the state it started in: in half-open, only the probe's own outcome
  * closes or reopens the circuit.
  */
@@ -79,22 +84,44 @@ public final class CircuitBreakerInterceptor implements Interceptor {
   }
 
   private static Outcome outcome(Throwable t, CallState call) {
-    if (t instanceof DeadlineExceededException d) {
+    if (t instanceof DeadlineExceededException d && d != call.failure()) {
       // The attempt's own timeout, capped by the deadline: with the request out, the origin did
       // not answer in time. A hanging origin must open the circuit even when every call's
       // deadline is shorter than the transport's timeouts.
-      return d.sendState() == SendState.NOT_SENT ? Outcome.NONE : Outcome.FAILURE;
+      if (d.sendState() != SendState.NOT_SENT) {
+        return Outcome.FAILURE;
+      }
+      // Issue 8 review 2: nothing was sent, but a connect or TLS handshake that timed out is an
+      // origin that does not accept connections (with a call timeout at most the connect timeout
+      // it only ever shows this way); a pool acquire that timed out never reached the origin.
+      Throwable cause = d.getCause();
+      return cause instanceof ConnectTimeoutException || cause instanceof TlsHandshakeTimeoutException
+          ? Outcome.FAILURE : Outcome.NONE;
     }
-    if (t instanceof CancellationException || t instanceof CallCancelledException) {
-      // Ended from our side (a ClientClosedException is a CallCancelledException). Only the deadline timer says something about the origin, and only
-      // if this attempt had written its request; a caller's cancel or the client closing do not.
+    if (t instanceof DeadlineExceededException || t instanceof CancellationException
+        || t instanceof CallCancelledException) {
+      // Ended from our side (a ClientClosedException is a CallCancelledException). Only the
+      // deadline timer says something about the origin, and only if this attempt had written its
+      // request or was connecting to the origin (Issue 8 review 2: an origin that never accepts
+      // connections must open the circuit); a caller's cancel or the client closing do not.
       return call.failure() instanceof DeadlineExceededException
-          && call.runningAtFailure() != SendState.NOT_SENT ? Outcome.FAILURE : Outcome.NONE;
+          && (call.runningAtFailure() != SendState.NOT_SENT || call.contactingAtFailure())
+          ? Outcome.FAILURE : Outcome.NONE;
     }
     if (!(t instanceof HaulException h)) {
       return Outcome.NONE; // a programming error on our side, not an answer from the origin
     }
-    return h.isTransient() ? Outcome.FAILURE : Outcome.SUCCESS;
+    if (h.isTransient()) {
+      return Outcome.FAILURE;
+    }
+    // Issue 8 review 2: a local failure that never contacted the origin (the pool exhausted or its
+    // acquire timed out, a request refused before sending) says nothing about the origin's
+    // health; a half-open probe failing so must neither close the circuit nor, when closed,
+    // reset the streak of consecutive failures. A TLS failure did reach the origin.
+    if (h.sendState() == SendState.NOT_SENT && !(h instanceof TlsException)) {
+      return Outcome.NONE;
+    }
+    return Outcome.SUCCESS;
   }
 
   private static Outcome outcome(int status) {
