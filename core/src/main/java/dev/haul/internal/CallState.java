@@ -188,6 +188,11 @@ public final class CallState {
     freshConnection = true;
   }
 
+  /** Withdraws the request for a new connection (the attempt it was for is over). */
+  public void clearFreshConnection() {
+    freshConnection = false;
+  }
+
   /** Whether this attempt must use a new connection; asked once per attempt. */
   public boolean takeFreshConnection() {
     boolean f = freshConnection;

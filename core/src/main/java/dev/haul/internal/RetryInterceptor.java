@@ -56,6 +56,10 @@ public final class RetryInterceptor implements Interceptor {
       f = CompletableFuture.failedFuture(t);
     }
     f.whenComplete((response, error) -> {
+      // Issue 8 review 2: a fresh connection asked for this attempt is for this attempt only. One
+      // stopped before the transport (the circuit open) must not pass it on to whatever the call
+      // sends next (another origin); onOutcome asks again when the next retry needs it.
+      call.clearFreshConnection();
       if (out.isDone()) {
         if (response != null) {
           response.body().close();

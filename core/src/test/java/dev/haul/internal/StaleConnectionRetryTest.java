@@ -80,4 +80,33 @@ class StaleConnectionRetryTest {
     }
     assertThat(transport.exchanges()).extracting(Exchange::freshConnection).containsExactly(false, true, false);
   }
+  // Issue 8 review 2: the fresh-connection request belonged to the whole call and was cleared only
+  // when the transport ran; a retried attempt stopped before the transport (here by the open
+  // circuit) left it to the next attempt of the call, here one an application interceptor sends to
+  // another origin when the first one's circuit is open.
+  @Test
+  void aRetriedAttemptStoppedBeforeTheTransportDoesNotPassTheFreshConnectionOn() {
+    FakeTransport transport = new FakeTransport()
+        .enqueueFailure(closed(true))   // attempt 1 to example.test: a dead pooled connection; opens the circuit
+        .enqueue(200, "from b");        // the fallback's request to other.test
+    RetryPolicy quick = RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))
+        .noBudget().build();
+    dev.haul.HaulConfig config = dev.haul.HaulConfig.builder().circuitEnabled(true)
+        .circuit(0.5, 100, Duration.ofSeconds(10), 1, Duration.ofSeconds(30)).build();
+    dev.haul.spi.Interceptor fallback = chain -> chain.proceed(chain.request()).handle((r, e) -> {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+      if (cause instanceof dev.haul.CircuitOpenException) {
+        return chain.proceed(Request.get("http://other.test/y"));
+      }
+      return e == null ? java.util.concurrent.CompletableFuture.completedFuture(r)
+          : java.util.concurrent.CompletableFuture.<dev.haul.spi.RawResponse>failedFuture(cause);
+    }).thenCompose(f -> f);
+    try (HaulClient c = Haul.newBuilder().transport(transport).retryPolicy(quick).config(config)
+        .addInterceptor(fallback).build()) {
+      assertThat(c.send(Request.get(URL.toString()), BodyHandlers.ofString()).body()).isEqualTo("from b");
+    }
+    assertThat(transport.exchanges()).extracting(e -> e.request().uri().getHost())
+        .containsExactly("example.test", "other.test");
+    assertThat(transport.exchanges()).extracting(Exchange::freshConnection).containsExactly(false, false);
+  }
 }
