@@ -217,4 +217,23 @@ class CloseAndDeadlineTest {
     assertThatThrownBy(() -> client.send(Request.get("http://h/after"), BodyHandlers.ofString()))
         .isInstanceOf(ClientClosedException.class);
   }
+  @Test
+  void aDeadlineWhileTheTransportReacquiresAfterAStaleConnectionReportsNotSent() {
+    // Issue 8 review 2: after the transport's own retry of a stale pooled connection (nothing
+    // written: NOT_SENT), its new acquire's poolAcquireStart was ignored because the attempt had
+    // already had a connection, so a deadline while the fresh connection was opening reported
+    // SENT_NO_RESPONSE. Nothing of the request is on the wire while acquiring.
+    transport.enqueue(ex -> {
+      ex.listener().poolAcquireStart(ORIGIN);
+      ex.listener().poolAcquireEnd(ORIGIN, true, Duration.ZERO); // a pooled connection: found dead
+      ex.listener().connectionClosed(ORIGIN, "stale");
+      ex.listener().poolAcquireStart(ORIGIN); // once more, on a fresh connection that never opens
+      return new CompletableFuture<>();
+    });
+    client = Haul.newBuilder().transport(transport).retryPolicy(RetryPolicy.none()).build();
+    Request req = Request.newBuilder("http://h/x").callTimeout(Duration.ofMillis(50)).build();
+    assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
+        .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+  }
 }
+

@@ -105,22 +105,26 @@ public final class CallState {
     final AtomicInteger attempts = new AtomicInteger();
     private volatile SendState settled = SendState.NOT_SENT; // furthest of finished attempts
     private volatile SendState current; // the running attempt; null between attempts
-    private volatile boolean acquired;
     // Issue 8 review 2: the running attempt, still without its connection, is connecting to the
     // origin (TCP connect or TLS handshake). Nothing is written, but a deadline cut here says the
     // origin did not accept in time, which counts against it in the circuit breaker.
     private volatile boolean contacting;
 
     int attemptStarted() {
-      acquired = false;
       contacting = false;
       current = SendState.SENT_NO_RESPONSE; // unknown transports: assume the request may be out
       return attempts.incrementAndGet();
     }
 
-    /** Attempt {@code attempt} started to acquire a connection: nothing is written yet. */
+    /**
+     * Attempt {@code attempt} started to acquire a connection: nothing is written yet. Also when
+     * it had a connection before: Issue 8 review 2, a transport acquires again within an attempt
+     * only after nothing reached the server on the previous one (its own retry of a stale pooled
+     * connection), and a deadline while the new connection opens must report NOT_SENT.
+     */
     void acquiringConnection(int attempt) {
-      if (attempt == attempts.get() && current != null && !acquired) {
+      if (attempt == attempts.get() && current != null) {
+        contacting = false;
         current = SendState.NOT_SENT;
       }
     }
@@ -140,7 +144,6 @@ public final class CallState {
     /** Attempt {@code attempt} has its connection: from now on the request may be on the wire. */
     void connectionAcquired(int attempt) {
       if (attempt == attempts.get() && current != null) {
-        acquired = true;
         current = SendState.SENT_NO_RESPONSE;
       }
     }

@@ -46,6 +46,8 @@ public interface EventListener {
    * A connection is requested from the pool. A transport that reports this promises that nothing
    * of the request is written before the matching {@link #poolAcquireEnd}: the client then reports
    * a call ended meanwhile (deadline, interrupt, close) as {@link dev.haul.SendState#NOT_SENT}.
+   * A transport that acquires again within one exchange (its own retry on another connection)
+   * does so only when nothing of the request reached the server on the previous one.
    */
   default void poolAcquireStart(Origin origin) {}
 
