@@ -85,4 +85,47 @@ class Issue8Review2Test {
     assertThat(Files.size(target)).isEqualTo(content.length);
     await(() -> transport.poolStats().stream().allMatch(s -> s.leased() == 0), "no leased connections");
   }
+  @Test
+  void anOriginThatNeverCompletesTheHandshakeOpensTheCircuitWhenTheDeadlineIsShorter() throws Exception {
+    // Issue 8 review 2: a deadline that cut the attempt while it was still connecting (TCP
+    // connect or TLS handshake: no connection yet, NOT_SENT) counted as nothing, so an origin that
+    // never accepts connections never opened the circuit when the call timeout was at most the
+    // connect timeouts. Here the origin accepts TCP but never answers the TLS ClientHello.
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      }, "silent-origin");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      try {
+        dev.haul.HaulConfig config = dev.haul.HaulConfig.builder().circuitEnabled(true)
+            .circuit(0.5, 100, java.time.Duration.ofSeconds(60), 3, java.time.Duration.ofSeconds(60)).build();
+        HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).config(config)
+            .retryPolicy(RetryPolicy.none()));
+        Request req = Request.newBuilder(java.net.URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/x"))
+            .callTimeout(java.time.Duration.ofMillis(300)).build();
+        for (int i = 0; i < 3; i++) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString()))
+              .isInstanceOf(dev.haul.DeadlineExceededException.class)
+              .satisfies(e -> assertThat(((dev.haul.HaulException) e).sendState()).isEqualTo(dev.haul.SendState.NOT_SENT));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString()))
+            .isInstanceOf(dev.haul.CircuitOpenException.class);
+      } finally {
+        synchronized (held) {
+          for (java.net.Socket s : held) {
+            s.close();
+          }
+        }
+      }
+    }
+  }
 }
+
