@@ -43,6 +43,7 @@ class Issue8Review2TransportTest {
   private OriginServer server;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger resolving = new AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -76,6 +77,7 @@ class Issue8Review2TransportTest {
   /** Hangs until the test ends, deaf to interrupts like a system lookup. */
   private HostResolver hanging() {
     return host -> {
+      resolving.incrementAndGet();
       while (release.getCount() > 0) {
         LockSupport.parkNanos(10_000_000L);
       }
@@ -109,7 +111,9 @@ class Issue8Review2TransportTest {
       calls.add(c.sendAsync(Request.get("http://closing-" + i + ".test:" + server.port() + "/"),
           BodyHandlers.ofString()));
     }
-    Thread.sleep(200); // let them reach the resolver: a close before that is another (easier) case
+    // Every lookup thread hangs, so the other two are queued (or about to be: either way they
+    // must complete).
+    Issue8TransportTest.await(() -> resolving.get() == Connector.LOOKUP_THREADS, "four hanging lookups");
     t.close();
     for (CompletableFuture<Response<String>> call : calls) {
       assertThatThrownBy(() -> call.get(3, TimeUnit.SECONDS))
@@ -170,6 +174,9 @@ class Issue8Review2TransportTest {
     rb.body().close();
     assertThat(server.requests()).extracting(q -> q.path() + "@" + q.connectionId())
         .containsExactly("/a@1", "/b@2");
+    // The released connection was closed to make room (one per host), and no slot leaked.
+    Issue8TransportTest.await(() -> Issue8TransportTest.leased(t) == 0
+        && Issue8TransportTest.stats(t, server).idle() == 1, "connection 2 idle, nothing leased");
   }
 
   // Issue 8 review 2: one caller giving up on a shared lookup (its own connect timeout) must not
