@@ -11,7 +11,9 @@ import java.net.UnknownHostException;
  * {@link dev.haul.ConnectFailedException}. Lookups run on a few threads of their own (system
  * lookups ignore interrupts, so a hanging one keeps its thread); concurrent lookups of one host
  * share a single call, and when every lookup thread hangs and the queue is full, connects fail
- * at once with {@link dev.haul.ConnectFailedException} ({@code NOT_SENT}) instead of starting threads.
+ * at once with {@link HostLookupsBusyException} ({@code NOT_SENT}, not transient: a local
+ * condition, not the origin's) instead of starting threads. A queued lookup whose callers have
+ * all given up leaves the queue; failures are not cached (the next connect asks again).
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -126,11 +126,6 @@ public final class NettyTransport implements Transport {
             r.body().close();
           }
         } else {
-          if (lease.reused() && e instanceof ConnectionClosedException) {
-            // The server closed a pooled connection (a restart, a shorter idle timeout): those
-            // idle at least as long are likely dead too, and must not catch the retry.
-            pool.retireIdleAsOld(lease);
-          }
           if (lease.reused() && !forceNew && isStale(e)) {
             // The pooled connection was found dead before any byte of the request reached the
             // socket (F5): once more on a fresh connection, invisible to the caller. Anything
@@ -173,9 +168,11 @@ public final class NettyTransport implements Transport {
       return;
     }
     pool.close();
+    // Issue 8 review 2: the connector first, while the event loops still run: it fails the
+    // connects still resolving a host, whose connect-timeout timers die with the event loops.
+    connector.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     context.close();
-    connector.close();
   }
 
   private static void checkEndpointVerification() {

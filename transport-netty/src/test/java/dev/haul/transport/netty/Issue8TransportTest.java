@@ -556,9 +556,23 @@ class Issue8TransportTest {
       assertThat(Thread.getAllStackTraces().keySet().stream()
           .filter(th -> th.getName().startsWith("haul-dns-")).count())
           .isLessThanOrEqualTo(lookupThreads);
-      // Saturated: failed at once, typed, rather than queued behind hanging lookups.
-      assertThat(calls).anySatisfy(call -> assertThatThrownBy(call::join).cause()
-          .isExactlyInstanceOf(ConnectFailedException.class).hasMessageContaining("busy"));
+      // Issue 8 review 2: anySatisfy("busy") passed when a single call saturated. How many
+      // saturate here depends on how many queued lookups the 300 ms timeouts have freed by then;
+      // the exact counts are asserted with long timeouts in Issue8Review2TransportTest
+      // (review2SaturatedLookupsFailAsALocalNonTransientConditionWithExactCounts).
+      long busy = 0;
+      for (CompletableFuture<Response<String>> call : calls) {
+        Throwable e = call.handle((r, x) -> x).join();
+        if (e instanceof java.util.concurrent.CompletionException) {
+          e = e.getCause();
+        }
+        if (e instanceof HostLookupsBusyException) {
+          assertThat(e).hasMessageContaining("host lookups busy (" + lookupThreads + " running, ");
+          assertThat(((HaulException) e).isTransient()).isFalse();
+          busy++;
+        }
+      }
+      assertThat(busy).isPositive();
       await(() -> leased(t) == 0 && t.poolStats().stream().mapToInt(PoolStats::pending).sum() == 0,
           "no slot held by a failed connect");
     } finally {

@@ -93,7 +93,7 @@ public final class ConnectionPool implements AutoCloseable {
           return future;
         }
       }
-      Waiter w = new Waiter(future, uri, timeouts, listener, start);
+      Waiter w = new Waiter(future, uri, timeouts, listener, start, forceNew);
       if (hasCapacity(p, toClose)) {
         p.connecting++;
         open++;
@@ -360,9 +360,14 @@ public final class ConnectionPool implements AutoCloseable {
     updateStarved(p);
   }
 
-  /** Gives a leased connection back; a reusable one goes to a waiter or the idle list. */
+  /**
+   * Gives a leased connection back; a reusable one goes to a waiter or the idle list. A waiter
+   * that asked for a new connection gets the slot instead: the released connection stays idle
+   * for others when the origin has room for one more, else it is closed to make that room.
+   */
   public void release(PooledConnection c, boolean reusable) {
     Waiter handTo = null;
+    Waiter connectFor = null;
     boolean closeIt = false;
     List<Channel> toClose = new ArrayList<>();
     lock.lock();
@@ -376,8 +381,20 @@ public final class ConnectionPool implements AutoCloseable {
       c.idleSinceNanos = now;
       String invalid = reusable ? invalidReason(c, now) : (c.closeReason != null ? c.closeReason : "not-reusable");
       if (invalid == null && !closed) {
-        handTo = nextWaiter(p);
-        if (handTo != null) {
+        Waiter first = firstLive(p);
+        if (first != null && first.forceNew) {
+          // Issue 8 review 2: it asked for a new connection; c stays idle (for others) unless
+          // the origin is full, in which case c, the oldest idle one, is closed to make room.
+          c.state = PooledConnection.State.IDLE;
+          p.idle.addLast(c);
+          if (hasCapacity(p, toClose)) {
+            connectFor = nextWaiter(p);
+            p.connecting++;
+            open++;
+            closeIt = c.state == PooledConnection.State.CLOSED;
+          } // else max-total is reached with nothing idle elsewhere: it waits for the next slot
+          updateStarved(p);
+        } else if ((handTo = nextWaiter(p)) != null) {
           p.leased++;
           updateStarved(p);
         } else {
@@ -395,41 +412,12 @@ public final class ConnectionPool implements AutoCloseable {
     c.listener.connectionReleased(c.origin, !closeIt);
     if (handTo != null) {
       completeWaiter(handTo, c, true);
+    } else if (connectFor != null) {
+      connect(c.origin, connectFor);
     } else {
       // A slot was freed, or an idle connection that may be closed for another origin appeared.
       dispatch(c.origin);
     }
-  }
-
-  /**
-   * {@code dead}, a reused connection, was found closed by the server: closes the idle connections
-   * of its origin that have been idle at least as long as it had been when leased, since whatever
-   * closed it (a server restart, an idle timeout shorter than ours) has most likely closed them
-   * too. Returns how many were closed.
-   */
-  public int retireIdleAsOld(Lease dead) {
-    List<Channel> toClose = new ArrayList<>();
-    lock.lock();
-    try {
-      OriginPool p = pools.get(dead.connection().origin);
-      if (p == null) {
-        return 0;
-      }
-      for (Iterator<PooledConnection> it = p.idle.iterator(); it.hasNext(); ) {
-        PooledConnection c = it.next();
-        if (c.idleSinceNanos - dead.idleSinceNanos() <= 0) {
-          it.remove();
-          closeUnderLock(p, c, "stale-like-another", toClose);
-        }
-      }
-    } finally {
-      lock.unlock();
-      toClose.forEach(Channel::close);
-    }
-    if (!toClose.isEmpty()) {
-      dispatch(dead.connection().origin);
-    }
-    return toClose.size();
   }
 
   /** The channel closed; an idle connection leaves the pool (F5). */
@@ -568,14 +556,19 @@ public final class ConnectionPool implements AutoCloseable {
     final Timeouts timeouts;
     final EventListener listener;
     final long startNanos;
+    // Issue 8 review 2: a waiter that asked for a new connection (its previous attempt died on a
+    // reused one) must not be served a released, reused connection.
+    final boolean forceNew;
     ScheduledFuture<?> timeout;
 
-    Waiter(CompletableFuture<Lease> future, URI uri, Timeouts timeouts, EventListener listener, long startNanos) {
+    Waiter(CompletableFuture<Lease> future, URI uri, Timeouts timeouts, EventListener listener, long startNanos,
+        boolean forceNew) {
       this.future = future;
       this.uri = uri;
       this.timeouts = timeouts;
       this.listener = listener;
       this.startNanos = startNanos;
+      this.forceNew = forceNew;
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.haul.Origin;
 import dev.haul.SendState;
 import dev.haul.Timeouts;
 import dev.haul.spi.EventListener;
+import dev.haul.transport.netty.HostLookupsBusyException;
 import dev.haul.transport.netty.NettyTransportConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -58,7 +59,11 @@ public final class Connector implements AutoCloseable {
     this.lookups = new HostLookups(config.resolver(), LOOKUP_THREADS, LOOKUP_QUEUE);
   }
 
-  /** Stops the lookup threads. */
+  /**
+   * Stops the lookup threads and fails every connect still resolving its host (typed,
+   * {@code NOT_SENT}). Must run before the event loops shut down, as those connects would
+   * otherwise wait for a connect-timeout timer that dies with them.
+   */
   @Override
   public void close() {
     lookups.close();
@@ -91,24 +96,34 @@ public final class Connector implements AutoCloseable {
   /**
    * Resolves the host off the event loop (resolvers block) on the bounded lookup threads, within
    * the connect timeout: a resolver that hangs fails the connect with
-   * {@link ConnectTimeoutException}; one that throws anything, or lookup threads all taken by
-   * hanging lookups, fail it with {@link ConnectFailedException}. The TCP connect gets what is left.
+   * {@link ConnectTimeoutException}, one that throws anything with {@link ConnectFailedException},
+   * and lookup threads all taken by hanging lookups with {@link HostLookupsBusyException} (a local
+   * condition, not transient). The TCP connect gets what is left.
    */
   private void resolveThenOpen(Origin origin, URI uri, Timeouts timeouts, EventListener listener,
       ConnectionPool pool, CompletableFuture<PooledConnection> result) {
     Duration connectTimeout = timeouts.get(Timeouts.Kind.CONNECT);
     long start = System.nanoTime();
     AtomicBoolean decided = new AtomicBoolean(); // the resolution's outcome or the timeout: first wins
-    CompletableFuture<InetAddress> lookup = lookups.lookup(origin.host());
-    ScheduledFuture<?> timer = group.next().schedule(() -> {
-      if (decided.compareAndSet(false, true)) {
-        // The lookup goes on (it cannot be interrupted, and other connects may share it).
-        fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
-            new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
-      }
-    }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    HostLookups.Waiting lookup = lookups.lookup(origin.host());
+    // Issue 8 review 2: a caller that stops waiting leaves the lookup, so a queued lookup nobody
+    // waits for any more gives its queue slot back instead of running for nobody.
+    result.whenComplete((c, e) -> lookup.leave());
+    ScheduledFuture<?> timer;
+    try {
+      timer = group.next().schedule(() -> {
+        if (decided.compareAndSet(false, true)) {
+          lookup.leave(); // the lookup goes on if it runs (it cannot be interrupted; others may share it)
+          fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
+              new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
+        }
+      }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      lookup.leave(); // the event loops are shutting down
+      throw e;
+    }
     result.whenComplete((c, e) -> timer.cancel(false));
-    lookup.whenComplete((address, error) -> {
+    lookup.future().whenComplete((address, error) -> {
       if (!decided.compareAndSet(false, true)) {
         return; // the timeout fired meanwhile
       }
@@ -118,8 +133,15 @@ public final class Connector implements AutoCloseable {
         return;
       }
       if (error instanceof HostLookups.Saturated) {
-        fail(result, listener, origin, new ConnectFailedException("cannot resolve host " + origin.host()
-            + ": " + error.getMessage(), uri, SendState.NOT_SENT, error));
+        // Issue 8 review 2: saturation is ours, not the origin's: not transient, so neither
+        // retried nor counted against the origin by a circuit breaker.
+        fail(result, listener, origin, new HostLookupsBusyException("cannot resolve host " + origin.host()
+            + ": " + error.getMessage(), uri, error));
+        return;
+      }
+      if (error instanceof HostLookups.Closed) {
+        fail(result, listener, origin, new ConnectFailedException("cannot connect to " + origin
+            + ": the transport was closed while resolving the host", uri, SendState.NOT_SENT, error));
         return;
       }
       if (error != null) {
