@@ -152,7 +152,10 @@ final class FileDownload {
         attempts += r.attempts();
         redirects += r.redirects().size();
         try (InputStream in = r.body()) {
-          if (r.status() >= 300) {
+          // One rule with stdout: 400 and above is an error; a 3xx that was not followed (redirects
+          // off) is an answer like any other and is saved. To a resume, though, anything but 206,
+          // 200 or a 416 saying the file is complete cannot be spliced.
+          if (r.status() >= 400 || (ranged && r.status() >= 300)) {
             if (!ranged) {
               return new Result(r.status(), 0, null, attempts, redirects, resumes,
                   Duration.ofNanos(System.nanoTime() - start), null);
