@@ -743,4 +743,23 @@ class GetFileSafetyTest {
     assertThat(server.requestCount()).isZero();
     assertThat(file).doesNotExist();
   }
+
+  // Issue 8 review 2, finding 12: a 416 saying "bytes */N" for exactly what was written, but under
+  // another ETag, proves nothing about those bytes: the download restarts from zero.
+  @Test
+  void a416UnderAnotherEtagRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] small = Arrays.copyOf(BODY, 1000);
+    byte[] other = Arrays.copyOfRange(BODY, 5000, 6000);
+    script(server, List.of(
+        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
+            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
+        r -> MockResponse.builder().status(416).header("ETag", "\"v2\"").header("Content-Range", "bytes */" + small.length)
+            .body(new byte[0]).build(),
+        r -> MockResponse.builder().header("ETag", "\"v2\"").body(other).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.requests().get(2).header("Range")).isNull();
+    assertThat(Files.readAllBytes(file)).isEqualTo(other);
+  }
 }
