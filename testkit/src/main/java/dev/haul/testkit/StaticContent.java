@@ -74,7 +74,7 @@ public final class StaticContent implements Dispatcher {
     // Stamped now: its Last-Modified (whole seconds) is weak until a second after that, since a
     // replace() within the same second keeps the same date.
     Resource r = new Resource(copy, null, copy.length, contentType,
-        "\"" + Integer.toHexString(java.util.Arrays.hashCode(copy)) + "-" + copy.length + "\"", Instant.now());
+        "\"" + Integer.toHexString(java.util.Arrays.hashCode(copy)) + "-" + copy.length + "\"", Instant.now(), null);
     resources.put(path, () -> r);
     return this;
   }
@@ -152,7 +152,7 @@ public final class StaticContent implements Dispatcher {
 
   private static MockResponse.Builder body(MockResponse.Builder b, Resource res, long offset, long length) {
     if (res.file != null) {
-      return b.body(res.file, offset, length);
+      return b.body(res.file, offset, length, res.version);
     }
     byte[] slice = java.util.Arrays.copyOfRange(res.bytes, (int) offset, (int) (offset + length));
     return b.body(slice);
@@ -290,7 +290,7 @@ public final class StaticContent implements Dispatcher {
       // Without sub-second resolution a rewrite within this second would keep the same tag.
       boolean coarse = mtime.getNano() == 0;
       String etag = (recent && coarse ? "W/" : "") + "\"" + tag + "\"";
-      return new Resource(null, file, size, contentType, etag, mtime);
+      return new Resource(null, file, size, contentType, etag, mtime, a);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -310,9 +310,13 @@ public final class StaticContent implements Dispatcher {
     return "application/octet-stream";
   }
 
-  /** {@code changed}: when it was last changed, to the precision known (a file's mtime, the add time). */
+  /**
+   * {@code changed}: when it was last changed, to the precision known (a file's mtime, the add
+   * time); {@code version}: a file's attributes when its validators were computed (the body is
+   * sent only if the file still has them).
+   */
   private record Resource(byte[] bytes, Path file, long length, String contentType, String etag,
-      Instant changed) {
+      Instant changed, BasicFileAttributes version) {
 
     /** Last-Modified has whole seconds. */
     Instant modified() {

@@ -371,4 +371,38 @@ class HaulCliTest {
       }
     }).isInstanceOf(java.io.IOException.class);
   }
+
+  // Issue 8 review 2, finding 2: serve computed the ETag and length at lookup but opened the file by
+  // path at the first body read: a file renamed into place in between was sent (a prefix of the new
+  // bytes) under the old ETag and length. The body is now sent only if the file opened is still the
+  // one the headers describe; otherwise the connection closes and the download starts over.
+  @Test
+  void serveNeverSendsNewBytesUnderOldValidators(OriginServer server, @TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    byte[] v1 = new byte[1_000_000];
+    byte[] v2 = new byte[2_000_000];
+    new Random(1).nextBytes(v1);
+    new Random(2).nextBytes(v2);
+    Path f = Files.write(root.resolve("m.bin"), v1);
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-05-01T10:00:00.25Z")));
+    StaticContent content = StaticContent.ofDirectory(root);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    content.transform((q, r) -> {
+      if (n.getAndIncrement() == 0) { // after the first lookup, before its body is read
+        try {
+          Path tmp = Files.write(dir.resolve("new"), v2);
+          Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return r;
+    });
+    server.setDispatcher(content);
+    Path file = dir.resolve("out.bin");
+    assertThat(run("get", server.url("/m.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    byte[] got = Files.readAllBytes(file);
+    assertThat(java.util.Arrays.equals(got, v2)).as("got " + got.length + " bytes, the new file whole").isTrue();
+  }
 }
