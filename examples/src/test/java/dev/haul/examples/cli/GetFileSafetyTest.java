@@ -699,8 +699,9 @@ class GetFileSafetyTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(3);
     int second = requestedStart(server.requests().get(1));
+    // Resumed after the short 206 from what it delivered (up to 300 000 bytes), not restarted.
     assertThat(requestedStart(server.requests().get(2))).as("resumed after the short 206, not restarted")
-        .isEqualTo(second + 300_000);
+        .isGreaterThan(second).isLessThanOrEqualTo(second + 300_000);
   }
 
   // Issue 8 review 2, finding 6: when every attempt ends short the download fails as a network
