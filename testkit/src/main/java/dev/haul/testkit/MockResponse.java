@@ -29,6 +29,11 @@ public final class MockResponse {
   final byte[] body;
   final Path file;
   final long fileOffset;
+  /**
+   * The attributes the file had when the headers were computed (StaticContent), or null: the file
+   * is sent only if, once opened, it still has them.
+   */
+  final java.nio.file.attribute.BasicFileAttributes fileVersion;
   final long length;
   final boolean chunked;
   final int chunkSize;
@@ -55,6 +60,7 @@ public final class MockResponse {
     this.body = b.body;
     this.file = b.file;
     this.fileOffset = b.fileOffset;
+    this.fileVersion = b.file != null ? b.fileVersion : null;
     this.length = b.generated ? b.generatedLength : b.file != null ? b.fileLength : b.body.length;
     this.chunked = b.chunked;
     this.chunkSize = b.chunkSize;
@@ -151,6 +157,7 @@ public final class MockResponse {
     private Path file;
     private long fileOffset;
     private long fileLength;
+    private java.nio.file.attribute.BasicFileAttributes fileVersion;
     private boolean chunked;
     private int chunkSize = 8192;
     private boolean contentLength = true;
@@ -179,6 +186,7 @@ public final class MockResponse {
       file = r.file;
       fileOffset = r.fileOffset;
       fileLength = r.file != null ? r.length : 0;
+      fileVersion = r.fileVersion;
       chunked = r.chunked;
       chunkSize = r.chunkSize;
       contentLength = r.contentLength;
@@ -269,6 +277,19 @@ public final class MockResponse {
       this.generated = false;
       this.fileOffset = offset;
       this.fileLength = length;
+      this.fileVersion = null;
+      return this;
+    }
+
+    /**
+     * A region of the file that had attributes {@code version} (file key, size, modification
+     * time) when the headers were computed. If, when it is opened to send the body, the file at
+     * {@code path} is another one or has changed, the connection is closed before a body byte is
+     * sent: new bytes are never served under old validators.
+     */
+    Builder body(Path path, long offset, long length, java.nio.file.attribute.BasicFileAttributes version) {
+      body(path, offset, length);
+      this.fileVersion = requireNonNull(version, "version is null");
       return this;
     }
 

@@ -169,6 +169,7 @@ final class ResponseWriter {
     if (file == null) {
       // Never through a link at the last component (a served file swapped for one after lookup).
       file = FileChannel.open(r.file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      checkVersion();
     }
     ByteBuf buf = ctx.alloc().buffer(n);
     long pos = r.fileOffset + offset;
@@ -180,6 +181,25 @@ final class ResponseWriter {
       }
     }
     return buf;
+  }
+
+  /**
+   * The file just opened must still be the one the headers describe (same key, size and
+   * modification time at the path, same size through the channel): a file renamed into place or
+   * rewritten since the lookup is not sent under the old validators. A change between the open
+   * and this check fails closed too.
+   */
+  private void checkVersion() throws IOException {
+    java.nio.file.attribute.BasicFileAttributes expected = r.fileVersion;
+    if (expected == null) {
+      return;
+    }
+    java.nio.file.attribute.BasicFileAttributes now = java.nio.file.Files.readAttributes(r.file,
+        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (!java.util.Objects.equals(now.fileKey(), expected.fileKey()) || now.size() != expected.size()
+        || !now.lastModifiedTime().equals(expected.lastModifiedTime()) || file.size() != expected.size()) {
+      throw new IOException(r.file + " changed after its headers were computed");
+    }
   }
 
   private void finishBody() {

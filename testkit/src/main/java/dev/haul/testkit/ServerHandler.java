@@ -84,7 +84,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         response = server.dispatcher().dispatch(recorded);
       } catch (RuntimeException e) {
         LOG.warn("dispatcher failed for {}", recorded, e);
-        response = MockResponse.builder().status(500).body("dispatcher failed: " + e).build();
+        // The detail is in the log only: an exception's text may hold paths or data not meant for clients.
+        response = MockResponse.builder().status(500).body("dispatcher failed").build();
       }
       respond(ctx, response, req.method().equals(HttpMethod.HEAD));
     } finally {

@@ -15,16 +15,21 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Serves bytes and files like a well-behaved static origin: {@code Accept-Ranges: bytes}, single
  * byte ranges (206 with {@code Content-Range}, 416 when unsatisfiable), {@code If-Range}, strong
- * ETags and Last-Modified with {@code If-None-Match} / {@code If-Modified-Since} (304). Multiple
+ * ETags and Last-Modified (IMF-fixdate, with a {@code Date} header) with {@code If-None-Match} /
+ * {@code If-Modified-Since} (304). An {@code If-Range} date matches only as the exact string of
+ * the Last-Modified sent, and never while that date is weak (changed within the last second).
+ * Multiple
  * ranges are answered with the whole representation (200), which RFC 9110 allows.
  *
  * <p>A {@link #transform} hook lets tests and demos inject faults into what it would send.
@@ -33,7 +38,15 @@ public final class StaticContent implements Dispatcher {
 
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
-  private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+  /**
+   * IMF-fixdate (RFC 9110 §5.6.7): always a two-digit day and "GMT". RFC_1123_DATE_TIME would
+   * write "Wed, 1 May 2024", which is not the preferred format and not what If-Range echoes.
+   */
+  private static final DateTimeFormatter IMF_FIXDATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+  /** Looked up afresh for every request: a file's validators are those of the moment it is served. */
+  private final Map<String, Supplier<Resource>> resources = new ConcurrentHashMap<>();
   private final Path root;
   private volatile BiFunction<RecordedRequest, MockResponse, MockResponse> transform = (q, r) -> r;
 
@@ -58,15 +71,27 @@ public final class StaticContent implements Dispatcher {
   /** Serves {@code bytes} at {@code path}. */
   public StaticContent add(String path, byte[] bytes, String contentType) {
     byte[] copy = bytes.clone();
-    resources.put(path, new Resource(copy, null, copy.length, contentType,
-        "\"" + Integer.toHexString(java.util.Arrays.hashCode(copy)) + "-" + copy.length + "\"",
-        Instant.now().truncatedTo(ChronoUnit.SECONDS), false));
+    // Stamped now: its Last-Modified (whole seconds) is weak until a second after that, since a
+    // replace() within the same second keeps the same date.
+    Resource r = new Resource(copy, null, copy.length, contentType,
+        "\"" + Integer.toHexString(java.util.Arrays.hashCode(copy)) + "-" + copy.length + "\"", Instant.now(), null);
+    resources.put(path, () -> r);
     return this;
   }
 
-  /** Serves a file at {@code path}; its validators come from its size and modification time. */
+  /**
+   * Serves a file at {@code path}; its length and validators come from its size, modification
+   * time and file key at the time of each request.
+   */
   public StaticContent add(String path, Path file, String contentType) {
-    resources.put(path, fileResource(file, contentType));
+    fileResource(file, contentType); // fails now if the file cannot be read
+    resources.put(path, () -> {
+      try {
+        return fileResource(file, contentType);
+      } catch (UncheckedIOException e) {
+        return null; // gone since it was added: 404
+      }
+    });
     return this;
   }
 
@@ -95,9 +120,10 @@ public final class StaticContent implements Dispatcher {
     if (res == null) {
       return MockResponse.builder().status(404).body("not found").build();
     }
-    String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        ZonedDateTime.ofInstant(res.modified, ZoneOffset.UTC));
+    Instant now = Instant.now();
+    String lastModified = res.lastModified();
     MockResponse.Builder base = MockResponse.builder()
+        .header("Date", IMF_FIXDATE.format(now))
         .header("Accept-Ranges", "bytes")
         .header("ETag", res.etag)
         .header("Last-Modified", lastModified);
@@ -108,7 +134,7 @@ public final class StaticContent implements Dispatcher {
       return base.status(304).noContentLength().build();
     }
     String range = request.header("Range");
-    if (range != null && ifRangeHolds(request.header("If-Range"), res)) {
+    if (range != null && ifRangeHolds(request.header("If-Range"), res, now)) {
       Matcher m = RANGE.matcher(range.trim());
       if (m.matches()) {
         long[] span = span(m.group(1), m.group(2), res.length);
@@ -126,7 +152,7 @@ public final class StaticContent implements Dispatcher {
 
   private static MockResponse.Builder body(MockResponse.Builder b, Resource res, long offset, long length) {
     if (res.file != null) {
-      return b.body(res.file, offset, length);
+      return b.body(res.file, offset, length, res.version);
     }
     byte[] slice = java.util.Arrays.copyOfRange(res.bytes, (int) offset, (int) (offset + length));
     return b.body(slice);
@@ -172,7 +198,7 @@ public final class StaticContent implements Dispatcher {
     if (ims != null) {
       try {
         Instant since = ZonedDateTime.parse(ims, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        return !res.modified.isAfter(since);
+        return !res.modified().isAfter(since);
       } catch (DateTimeParseException e) {
         return false;
       }
@@ -184,29 +210,26 @@ public final class StaticContent implements Dispatcher {
     return etag.startsWith("W/") ? etag.substring(2) : etag;
   }
 
-  private static boolean ifRangeHolds(String ifRange, Resource res) {
+  private static boolean ifRangeHolds(String ifRange, Resource res, Instant now) {
     if (ifRange == null) {
       return true;
     }
     String v = ifRange.trim();
-    if (v.startsWith("\"")) {
-      return v.equals(res.etag); // strong comparison only (a weak ETag never matches)
+    if (v.startsWith("\"") || v.startsWith("W/")) {
+      // Strong comparison only: a weak ETag, ours or the client's, never matches.
+      return !res.etag.startsWith("W/") && v.equals(res.etag);
     }
-    if (res.weakDate) {
+    if (res.weakDate(now)) {
       return false; // RFC 9110 §8.8.2.2: a date this recent is weak; send the whole representation
     }
-    try {
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return at.equals(res.modified);
-    } catch (DateTimeParseException e) {
-      return false;
-    }
+    // RFC 9110 §13.1.5: the date must be an exact match of the Last-Modified sent, as a string.
+    return v.equals(res.lastModified());
   }
 
   private Resource lookup(String rawPath) {
-    Resource r = resources.get(rawPath);
-    if (r != null || root == null) {
-      return r;
+    Supplier<Resource> added = resources.get(rawPath);
+    if (added != null || root == null) {
+      return added == null ? null : added.get();
     }
     String decoded;
     try {
@@ -267,7 +290,7 @@ public final class StaticContent implements Dispatcher {
       // Without sub-second resolution a rewrite within this second would keep the same tag.
       boolean coarse = mtime.getNano() == 0;
       String etag = (recent && coarse ? "W/" : "") + "\"" + tag + "\"";
-      return new Resource(null, file, size, contentType, etag, modified, recent);
+      return new Resource(null, file, size, contentType, etag, mtime, a);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -287,7 +310,26 @@ public final class StaticContent implements Dispatcher {
     return "application/octet-stream";
   }
 
-  /** {@code weakDate}: modified within a second of being looked at; its date proves nothing. */
+  /**
+   * {@code changed}: when it was last changed, to the precision known (a file's mtime, the add
+   * time); {@code version}: a file's attributes when its validators were computed (the body is
+   * sent only if the file still has them).
+   */
   private record Resource(byte[] bytes, Path file, long length, String contentType, String etag,
-      Instant modified, boolean weakDate) {}
+      Instant changed, BasicFileAttributes version) {
+
+    /** Last-Modified has whole seconds. */
+    Instant modified() {
+      return changed.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    String lastModified() {
+      return IMF_FIXDATE.format(modified());
+    }
+
+    /** Changed within a second of {@code now} (or in the future): it may change again under the same date. */
+    boolean weakDate(Instant now) {
+      return now.isBefore(changed.plusSeconds(1));
+    }
+  }
 }

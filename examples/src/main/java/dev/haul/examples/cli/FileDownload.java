@@ -1,6 +1,7 @@
 package dev.haul.examples.cli;
 
 import dev.haul.BodyHandlers;
+import dev.haul.ConnectionClosedException;
 import dev.haul.DeadlineExceededException;
 import dev.haul.HaulClient;
 import dev.haul.HaulException;
@@ -45,21 +46,23 @@ import java.util.regex.Pattern;
  *
  * <p>Files: {@code FILE.part} is created exclusively ({@code CREATE_NEW}, never following a
  * link) with owner-only permissions and held under an exclusive lock for the whole download. A
- * {@code .part} left by a killed run (a regular file of this user that nobody holds locked) is
- * removed first; one that another run holds is refused, as is anything else there (a symlink, a
- * directory, another user's file) and a {@code FILE} that is a symlink. Before the final rename
- * and before any cleanup the {@code .part} path is checked to still be the file this run created
- * (same file key): a file that is not ours is never renamed or deleted. The rename replaces
+ * {@code .part} already there (left by a killed run: a regular file of this user that nobody
+ * holds locked) is never unlinked but opened, locked, re-checked, emptied and reused; one that
+ * another run holds is refused, as is anything else there (a symlink, a directory, another
+ * user's file) and a {@code FILE} that is a symlink. Only the holder of the lock ever deletes a
+ * {@code .part}, and only while it holds it. Before the final rename and before any cleanup the
+ * {@code .part} path is checked to still be the file this run locked (same file key): a file
+ * that is not ours is never renamed or deleted. The rename replaces
  * {@code FILE} itself, never what a link points to, and the directory is then synced.
  *
  * <p>Resume: when the body breaks and the first response had a strong ETag, the
  * next attempt asks for {@code Range: bytes=N-} with {@code If-Range}. A {@code 206} is used only
  * if its {@code Content-Range} is exactly {@code bytes N-(total-1)/total} for the length already
- * known (any valid length, if the first response was chunked) and its ETag, if any, is the same;
+ * known (any valid length, if the first response was chunked) and it carries the same ETag;
  * anything else is rejected before a byte of it is written and the download restarts from zero. A
  * {@code 200} to a ranged request (the server ignored the range, or the resource changed) also
- * restarts from zero, as does a broken body that cannot be resumed, a body longer than its
- * declared length (nothing past the length is written) and an error status to a resume. A
+ * restarts from zero, as does a broken body that cannot be resumed (a body that ends cleanly
+ * but short of its known length counts as broken), a body longer than its declared length (nothing past the length is written) and an error status to a resume. A
  * {@code 416} with {@code Content-Range: bytes *}{@code /N}, where N is what was already written,
  * means the file was complete. Restarts and resumes together are bounded by {@code maxResumes};
  * the whole download, all attempts together, by {@code timeout}.
@@ -123,8 +126,9 @@ final class FileDownload {
     int resumes = 0;
     int status = 0;
     boolean ok = false;
+    Throwable failure = null;
     PartFile pf = openPart(part);
-    try (pf) {
+    try {
       FileChannel ch = pf.channel;
       while (true) {
         boolean ranged = written > 0;
@@ -148,7 +152,10 @@ final class FileDownload {
         attempts += r.attempts();
         redirects += r.redirects().size();
         try (InputStream in = r.body()) {
-          if (r.status() >= 300) {
+          // One rule with stdout: 400 and above is an error; a 3xx that was not followed (redirects
+          // off) is an answer like any other and is saved. To a resume, though, anything but 206,
+          // 200 or a 416 saying the file is complete cannot be spliced.
+          if (r.status() >= 400 || (ranged && r.status() >= 300)) {
             if (!ranged) {
               return new Result(r.status(), 0, null, attempts, redirects, resumes,
                   Duration.ofNanos(System.nanoTime() - start), null);
@@ -208,6 +215,19 @@ final class FileDownload {
             sha.update(buf, 0, n);
             progress.update(written, total);
           }
+          if (!overlong && total >= 0 && written < total) {
+            // The body ended cleanly but short (a close-delimited body cut by a FIN, a server that
+            // sent less than it declared): a broken body like any other, resumed or restarted.
+            if (resumes >= maxResumes) {
+              throw new ConnectionClosedException("the body ended after " + written + " of " + total + " bytes",
+                  request.uri(), SendState.RESPONSE_STARTED, null);
+            }
+            resumes++;
+            if (etag == null) {
+              written = restart(ch, sha);
+            }
+            continue;
+          }
           if (overlong) {
             String problem = "the body is longer than its declared length of " + total + " bytes";
             if (resumes >= maxResumes) {
@@ -256,10 +276,42 @@ final class FileDownload {
       syncDirectory(target);
       return new Result(status, written, hex, attempts, redirects, resumes,
           Duration.ofNanos(System.nanoTime() - start), target);
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
     } finally {
+      cleanUp(pf, ok, failure);
+    }
+  }
+
+  /**
+   * Removes a failed download's {@code .part} while its lock is still held (once the lock is gone
+   * another run may take the file over), then closes it. A cleanup failure is added to the
+   * failure that ended the download, or thrown if there was none.
+   */
+  private static void cleanUp(PartFile pf, boolean ok, Throwable failure) throws IOException {
+    IOException problem = null;
+    try {
       if (!ok) {
         pf.deleteIfOurs();
       }
+    } catch (IOException e) {
+      problem = e;
+    }
+    try {
+      pf.close();
+    } catch (IOException e) {
+      if (problem == null) {
+        problem = e;
+      } else {
+        problem.addSuppressed(e);
+      }
+    }
+    if (problem != null) {
+      if (failure == null) {
+        throw problem;
+      }
+      failure.addSuppressed(problem);
     }
   }
 
@@ -329,7 +381,12 @@ final class FileDownload {
     if (declared >= 0 && declared != length - offset) {
       return "206 whose Content-Length " + declared + " does not match its Content-Range";
     }
+    // RFC 9110 §15.3.7: a 206 to an If-Range request carries the ETag; one without it cannot be
+    // shown to belong to the bytes already written.
     String newTag = r.headers().get("ETag");
+    if (etag != null && newTag == null) {
+      return "206 without an ETag to a resume by ETag";
+    }
     if (newTag != null && !newTag.trim().equals(etag)) {
       return "206 for another version of the resource (its ETag changed)";
     }
@@ -365,7 +422,7 @@ final class FileDownload {
     }
   }
 
-  /** The {@code .part} this run created and holds locked; closing it releases the lock. */
+  /** The {@code .part} this run holds locked; closing it releases the lock. */
   static final class PartFile implements Closeable {
     final Path path;
     final FileChannel channel;
@@ -377,11 +434,17 @@ final class FileDownload {
       this.key = key;
     }
 
-    /** True while the entry at {@code path} is still the file this run created. */
+    /**
+     * True while this run holds the lock and the entry at {@code path} is still the file it
+     * locked (same file key, same size as the open channel).
+     */
     boolean isOurs() {
+      if (!channel.isOpen()) {
+        return false; // the lock is gone: the file may already be another run's
+      }
       try {
-        Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        return key != null && key.equals(now);
+        BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return key != null && key.equals(now.fileKey()) && now.size() == channel.size();
       } catch (IOException e) {
         return false;
       }
@@ -394,7 +457,10 @@ final class FileDownload {
       }
     }
 
-    /** Removes the {@code .part} only if it is still ours; anything else there is left alone. */
+    /**
+     * Removes the {@code .part} only while this run still holds its lock and it is still ours;
+     * anything else there, or anything after {@link #close}, is left alone.
+     */
     void deleteIfOurs() throws IOException {
       if (isOurs()) {
         Files.deleteIfExists(path); // removes the entry itself; never follows a link
@@ -408,69 +474,149 @@ final class FileDownload {
   }
 
   /**
-   * Creates {@code part} exclusively, owner-only, without following links, and locks it. A stale
-   * regular {@code .part} owned by this user that no other run holds (left by a killed run) is
-   * removed first; anything else at that path is refused and left alone.
+   * Opens {@code part} for this run, locked and empty, never following a link. Nothing there: it
+   * is created new, owner-only. A {@code .part} already there (left by a killed run, or just
+   * created by another run) is never unlinked: it is opened, locked, checked to be a regular file
+   * of this user that is still the entry at the path, and only then emptied and used. One that
+   * another run holds locked is refused, as is anything else at that path. Only the lock holder
+   * ever unlinks a {@code .part}.
    */
   static PartFile openPart(Path part) throws IOException {
-    if (Files.isSymbolicLink(part)) {
-      throw new UnsafePathException(part + " is a symbolic link; refusing to follow it (remove it and retry)");
+    for (int attempt = 0; ; attempt++) {
+      BasicFileAttributes before = attributes(part);
+      if (before == null) {
+        FileChannel created = createNew(part);
+        if (created != null) {
+          return lockCreated(part, created);
+        }
+        // Another creator won the race: take the existing path below, on the next round.
+      } else {
+        PartFile pf = lockExisting(part, before);
+        if (pf != null) {
+          return pf;
+        }
+      }
+      if (attempt >= 3) {
+        throw new UnsafePathException(part + " keeps changing while the download starts; refusing to use it");
+      }
     }
-    if (Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
-      removeStale(part);
+  }
+
+  /** The attributes of the entry itself (a link is not followed), or null if there is none. */
+  private static BasicFileAttributes attributes(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
     }
+  }
+
+  /** {@code CREATE_NEW}, owner-only, no link followed; null if something is there already. */
+  private static FileChannel createNew(Path part) throws IOException {
     Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS);
-    FileChannel ch;
     try {
       if (part.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        ch = FileChannel.open(part, options,
+        return FileChannel.open(part, options,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else {
-        ch = FileChannel.open(part, options);
       }
+      return FileChannel.open(part, options);
     } catch (FileAlreadyExistsException e) {
-      // Something was created there between the check and the open: do not touch it.
-      throw new UnsafePathException(part + " appeared while the download was starting; refusing to use it");
+      return null;
     }
+  }
+
+  /**
+   * Locks a file this run has just created. Until the lock is held another run may have opened
+   * and locked it (then it is that run's: refused, never deleted). The file key is read from the
+   * path only under the lock.
+   */
+  private static PartFile lockCreated(Path part, FileChannel ch) throws IOException {
     try {
-      if (!tryLock(ch)) {
-        throw new UnsafePathException("another haul get is writing " + part);
+      boolean locked;
+      try {
+        locked = tryLock(ch);
+      } catch (IOException e) {
+        // No lock (ENOLCK, a file system without locks): remove what we created. Nobody else can
+        // hold it either, and it is still empty; only an entry that is still a fresh empty file
+        // is removed.
+        BasicFileAttributes now = attributes(part);
+        if (now != null && now.isRegularFile() && now.size() == 0 && ch.size() == 0) {
+          Files.deleteIfExists(part);
+        }
+        throw new IOException("cannot lock " + part + ": " + e.getMessage(), e);
       }
-      Object key = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-      PartFile pf = new PartFile(part, ch, key);
-      return pf;
+      if (!locked) {
+        throw new UnsafePathException("another haul get is writing " + part + "; wait for it or stop it first");
+      }
+      BasicFileAttributes now = attributes(part);
+      if (now == null || !now.isRegularFile() || now.fileKey() == null || now.size() != ch.size()) {
+        throw new UnsafePathException(part + " changed while the download was starting; refusing to use it");
+      }
+      return new PartFile(part, ch, now.fileKey());
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  /** Removes a stale {@code .part} of ours, or refuses (another run's, another user's, not a file). */
-  private static void removeStale(Path part) throws IOException {
-    if (!Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
+  /**
+   * Takes over an existing {@code .part}: opened without following a link, locked, checked to be
+   * the same regular file of this user that was there before the open, then emptied and made
+   * owner-only. Null if it vanished meanwhile (the caller looks again).
+   */
+  private static PartFile lockExisting(Path part, BasicFileAttributes before) throws IOException {
+    if (before.isSymbolicLink()) {
+      throw new UnsafePathException(part + " is a symbolic link; refusing to follow it (remove it and retry)");
+    }
+    if (!before.isRegularFile()) {
+      // Checked before the open: opening a FIFO or a device could block or have side effects.
       throw new UnsafePathException(part + " exists and is not a regular file; remove it and retry");
     }
-    if (!ownedByThisProcessUser(part)) {
-      throw new UnsafePathException(part + " exists and belongs to another user; remove it and retry");
-    }
-    Object key = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    FileChannel stale;
+    checkOwner(part);
+    FileChannel ch;
     try {
-      stale = FileChannel.open(part, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      ch = FileChannel.open(part, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      return; // gone meanwhile
+      return null;
     }
-    try (stale) {
-      if (!tryLock(stale)) {
+    try {
+      boolean locked;
+      try {
+        locked = tryLock(ch);
+      } catch (IOException e) {
+        throw new IOException("cannot lock " + part + ": " + e.getMessage(), e);
+      }
+      if (!locked) {
         throw new UnsafePathException("another haul get is writing " + part + "; wait for it or stop it first");
       }
-      // Delete only the file we opened and locked: the entry may have been replaced meanwhile.
-      Object now = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-      if (key == null || !key.equals(now)) {
-        throw new UnsafePathException(part + " changed while being checked; refusing to remove it");
+      // Java offers no fstat of an open channel: the entry must be the same file (same key) as
+      // before the open, and still a regular file of this user, now that the lock is held.
+      BasicFileAttributes now = attributes(part);
+      if (now == null || !now.isRegularFile() || now.fileKey() == null || !now.fileKey().equals(before.fileKey())
+          || now.size() != ch.size()) {
+        throw new UnsafePathException(part + " changed while being checked; refusing to use it");
       }
-      Files.delete(part); // unlinks the stale entry; a fresh file is created by the caller
+      checkOwner(part);
+      ch.truncate(0);
+      if (part.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-------"));
+      }
+      return new PartFile(part, ch, now.fileKey());
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static void checkOwner(Path part) throws IOException {
+    Boolean mine = ownedByThisProcessUser(part);
+    if (mine == null) {
+      throw new UnsafePathException("cannot tell whether " + part + " belongs to this user (a probe file cannot be"
+          + " created in its directory); remove it and retry");
+    }
+    if (!mine) {
+      throw new UnsafePathException(part + " exists and belongs to another user; remove it and retry");
     }
   }
 
@@ -487,8 +633,9 @@ final class FileDownload {
   /**
    * Whether {@code p} has the owner of files this process creates: compared by numeric uid with a
    * file just created in the same directory (a name lookup fails for uids without a passwd entry).
+   * Null when that cannot be told (the directory is not writable, the attribute is unsupported).
    */
-  private static boolean ownedByThisProcessUser(Path p) {
+  private static Boolean ownedByThisProcessUser(Path p) {
     Path dir = p.toAbsolutePath().getParent();
     Path probe = null;
     try {
@@ -500,7 +647,7 @@ final class FileDownload {
       }
       return Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(p, LinkOption.NOFOLLOW_LINKS));
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return false;
+      return null;
     } finally {
       if (probe != null) {
         try {

@@ -131,6 +131,9 @@ final class GetCommand implements Callable<Integer> {
   private Request request() {
     Request.Builder b;
     try {
+      if (output != null && (output.getFileName() == null || output.getFileName().toString().isEmpty())) {
+        throw new IllegalArgumentException("-o: '" + output + "' has no file name (expected: a file path)");
+      }
       b = Request.newBuilder(url);
       for (int i = 0; i < headers.size(); i++) {
         header(b, i + 1, headers.get(i));
@@ -207,7 +210,7 @@ final class GetCommand implements Callable<Integer> {
     Progress progress = Progress.auto(System.err, output.getFileName().toString(), json);
     FileDownload.Result r = new FileDownload(client, progress, maxResumes, downloadTimeout)
         .toFile(request, output, sha256);
-    if (r.status() >= 300) {
+    if (r.status() >= 400 || r.file() == null) {
       err.println("haul: " + request + " answered " + r.status() + (r.bytes() > 0
           ? " to a resume after " + r.bytes() + " bytes; the partial download was removed and " + output
               + " left as it was"

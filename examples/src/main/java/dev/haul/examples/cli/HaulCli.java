@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         " 0:success",
         " 1:unexpected error (I/O on the local machine, a bug)",
         " 2:usage error",
-        " 3:the server answered an HTTP error status",
+        " 3:the server answered an HTTP error status (400 or above; a 3xx that is not followed is not an error)",
         " 4:network or protocol failure (connect, timeout, reset, malformed response)",
         " 5:integrity mismatch (SHA-256 or size)"})
 public final class HaulCli implements Runnable {
@@ -113,17 +113,27 @@ public final class HaulCli implements Runnable {
   }
 
   /**
-   * Replaces every command-line argument that is not an option or command name by its position
-   * (arguments under three characters are left: they cannot hold a key, and replacing them would
-   * garble the message).
+   * Replaces every command-line argument that is not an option or command name by its position,
+   * and the value attached to an option ({@code --opt=value}, {@code -Hvalue}) likewise (values
+   * under three characters are left: they cannot hold a key, and replacing them would garble the
+   * message).
    */
   private static String redact(String message, String[] arguments) {
     String m = String.valueOf(message);
     Set<String> commands = Set.of("get", "serve", "demo", "help");
     for (int i = 0; i < arguments.length; i++) {
       String a = arguments[i];
-      if (a.length() >= 3 && !a.startsWith("-") && !commands.contains(a) && m.contains(a)) {
-        m = m.replace(a, "<argument " + (i + 1) + ">");
+      String value;
+      if (!a.startsWith("-")) {
+        value = commands.contains(a) ? null : a;
+      } else if (a.startsWith("--")) {
+        int eq = a.indexOf('=');
+        value = eq < 0 ? null : a.substring(eq + 1); // --opt=value
+      } else {
+        value = a.length() > 2 ? a.substring(2) : null; // -Hvalue (an attached short-option value)
+      }
+      if (value != null && value.length() >= 3 && m.contains(value)) {
+        m = m.replace(value, "<" + (value.length() == a.length() ? "" : "value of ") + "argument " + (i + 1) + ">");
       }
     }
     return m;

@@ -50,23 +50,37 @@ final class ServeCommand implements Callable<Integer> {
       b.tls();
     }
     server = b.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    out.println("serving " + dir.toAbsolutePath() + " at " + server.url("/"));
-    if (tls) {
-      // Next to DIR; when DIR has no parent (serving /) inside DIR itself.
-      Path abs = dir.toAbsolutePath().normalize();
-      Path pem = (abs.getParent() != null ? abs.getParent() : abs).resolve("haul-serve-ca.pem");
-      writeReplacing(pem, pem(server.trustedCertificate()));
-      out.println("trust its CA with -Dhaul.tls.trust-pem=" + pem);
-    }
-    out.flush();
-    started.countDown();
+    // From here on every way out, a failure to write the CA included, stops the server.
     try {
-      stop.await();
+      Thread hook = new Thread(stop::countDown);
+      Runtime.getRuntime().addShutdownHook(hook);
+      out.println("serving " + dir.toAbsolutePath() + " at " + server.url("/"));
+      if (tls) {
+        // Next to DIR; when DIR has no parent (serving /) inside DIR itself.
+        Path abs = dir.toAbsolutePath().normalize();
+        Path pem = (abs.getParent() != null ? abs.getParent() : abs).resolve("haul-serve-ca.pem");
+        writeReplacing(pem, pem(server.trustedCertificate()));
+        out.println("trust its CA with -Dhaul.tls.trust-pem=" + pem);
+      }
+      out.flush();
+      started.countDown();
+      try {
+        stop.await();
+      } finally {
+        removeHook(hook);
+      }
     } finally {
       server.close();
     }
     return HaulCli.OK;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook is running or has run.
+    }
   }
 
   void stop() {

@@ -1,6 +1,7 @@
 package dev.haul.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
@@ -118,6 +119,15 @@ class GetFileSafetyTest {
             .header("Content-Length", Integer.toString(LENGTH - s - 1))
             .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
         new Bad("ETag changed (F22)", s -> MockResponse.builder().status(206).header("ETag", "\"v2\"")
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        // Issue 8 review 2: after If-Range with an ETag, a 206 without any ETag was accepted.
+        new Bad("no ETag", s -> MockResponse.builder().status(206)
+            .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+            .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()),
+        // Issue 8 review 2: multipart is rejected even when its Content-Range would be right.
+        new Bad("multipart with a valid Content-Range", s -> MockResponse.builder().status(206).header("ETag", ETAG)
+            .header("Content-Type", "multipart/byteranges; boundary=THIS")
             .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
             .body(Arrays.copyOfRange(BODY, s, LENGTH)).build()))
         .map(b -> org.junit.jupiter.params.provider.Arguments.of(b.name(), b.response()));
@@ -615,5 +625,142 @@ class GetFileSafetyTest {
     assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--json"))
         .as(err.toString()).isZero();
     assertThat(out.toString()).contains("\"status\":200").contains("\"bytes\":" + LENGTH);
+  }
+
+  private static Object fileKey(Path p) throws Exception {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .fileKey();
+  }
+
+  // Issue 8 review 2, finding 1: run A creates FILE.part with CREATE_NEW and locks it only
+  // afterwards; run B took A's unlocked file for stale, unlinked it and created its own, and A then
+  // read B's file key from the path and believed it owned B's file. A .part is never unlinked now:
+  // B opens and locks the very file A created, and A's lock attempt is refused.
+  @Test
+  void aPartJustCreatedByAnotherRunIsNeverUnlinked(@TempDir Path dir) throws Exception {
+    Path part = dir.resolve("f.part");
+    try (java.nio.channels.FileChannel a = java.nio.channels.FileChannel.open(part,
+        Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS))) {
+      Object aKey = fileKey(part);
+      try (FileDownload.PartFile b = FileDownload.openPart(part)) {
+        assertThat(fileKey(part)).as("B uses A's file, never a new one").isEqualTo(aKey);
+        b.checkStillOurs();
+        // A goes on to lock the file it created: refused, B holds it.
+        assertThatThrownBy(() -> FileDownload.openPart(part)).hasMessageContaining("another haul get is writing");
+        assertThat(a.isOpen()).isTrue();
+      }
+    }
+  }
+
+  // Issue 8 review 2, finding 4: try (pf) {...} finally { if (!ok) pf.deleteIfOurs(); } closed the
+  // channel (releasing the lock) before the cleanup ran: a run B starting in between took the
+  // .part over, and A's cleanup then deleted B's file. A closed PartFile never deletes.
+  @Test
+  void aPartIsDeletedOnlyWhileItsLockIsHeld(@TempDir Path dir) throws Exception {
+    Path part = dir.resolve("f.part");
+    FileDownload.PartFile a = FileDownload.openPart(part);
+    a.close();
+    try (FileDownload.PartFile b = FileDownload.openPart(part)) {
+      a.deleteIfOurs();
+      assertThat(part).exists();
+      b.checkStillOurs();
+    }
+  }
+
+  // Issue 8 review 2, finding 4 end to end: a failed download leaves no .part and its lock was
+  // still held when the .part was deleted (a second run is refused until the cleanup is done).
+  @Test
+  void aFailedDownloadRemovesItsPartBeforeReleasingTheLock(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> MockResponse.builder().status(503).body("busy").build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).isEqualTo(3);
+    assertThat(partFiles(dir)).isZero();
+    assertThat(file).doesNotExist();
+  }
+
+  // Issue 8 review 2, finding 6: a 206 that ended cleanly but short (close-delimited, cut by a
+  // FIN) failed the download with an IntegrityException (exit 5) instead of resuming.
+  @Test
+  void aBodyThatEndsCleanlyButShortIsResumed(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> {
+      int s = requestedStart(r);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(Arrays.copyOfRange(BODY, s, LENGTH)).closeDelimited().fault(Fault.CLOSE_DURING_BODY, 300_000).build();
+    }, r -> {
+      int s = requestedStart(r);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
+    }));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
+    assertThat(server.requestCount()).isEqualTo(3);
+    int second = requestedStart(server.requests().get(1));
+    // Resumed after the short 206 from what it delivered (up to 300 000 bytes), not restarted.
+    assertThat(requestedStart(server.requests().get(2))).as("resumed after the short 206, not restarted")
+        .isGreaterThan(second).isLessThanOrEqualTo(second + 300_000);
+  }
+
+  // Issue 8 review 2, finding 6: when every attempt ends short the download fails as a network
+  // failure (exit 4) after the retries, not as an integrity mismatch.
+  @Test
+  void aBodyThatAlwaysEndsShortFailsAsANetworkFailure(OriginServer server, @TempDir Path dir) throws Exception {
+    script(server, List.of(r -> fullThenReset(), r -> {
+      int s = requestedStart(r);
+      return MockResponse.builder().status(206).header("ETag", ETAG)
+          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
+          .body(Arrays.copyOfRange(BODY, s, LENGTH)).closeDelimited().fault(Fault.CLOSE_DURING_BODY, 100_000).build();
+    }));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "2"))
+        .as(err.toString()).isEqualTo(4);
+    // The last cut may be seen as a clean end ("ended after N of M bytes") or as a closed connection.
+    assertThat(err.toString()).containsAnyOf("ended after", "connection closed").doesNotContain("received");
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
+  }
+
+  // Issue 8 review 2, finding 12: another user's .part is refused and left alone (the tests run as
+  // root, which could otherwise write it).
+  @Test
+  void anotherUsersPartIsRefusedAndLeftAlone(OriginServer server, @TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("unix"));
+    Path part = dir.resolve("model.bin.part");
+    Files.writeString(part, "nobody's bytes");
+    try {
+      Files.setAttribute(part, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("cannot chown here (not root): " + e);
+    }
+    script(server, List.of(r -> full().build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("belongs to another user");
+    assertThat(Files.readString(part)).isEqualTo("nobody's bytes");
+    assertThat(server.requestCount()).isZero();
+    assertThat(file).doesNotExist();
+  }
+
+  // Issue 8 review 2, finding 12: a 416 saying "bytes */N" for exactly what was written, but under
+  // another ETag, proves nothing about those bytes: the download restarts from zero.
+  @Test
+  void a416UnderAnotherEtagRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] small = Arrays.copyOf(BODY, 1000);
+    byte[] other = Arrays.copyOfRange(BODY, 5000, 6000);
+    script(server, List.of(
+        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
+            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
+        r -> MockResponse.builder().status(416).header("ETag", "\"v2\"").header("Content-Range", "bytes */" + small.length)
+            .body(new byte[0]).build(),
+        r -> MockResponse.builder().header("ETag", "\"v2\"").body(other).build()));
+    Path file = dir.resolve("model.bin");
+    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.requests().get(2).header("Range")).isNull();
+    assertThat(Files.readAllBytes(file)).isEqualTo(other);
   }
 }

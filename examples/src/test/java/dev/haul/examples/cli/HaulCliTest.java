@@ -311,4 +311,98 @@ class HaulCliTest {
       t.join(10_000);
     }
   }
+
+  // Issue 8 review 2, finding 7: the redaction missed values attached to an option.
+  @Test
+  void aValueAttachedToAnOptionIsNotEchoed() {
+    assertThat(run("get", "http://127.0.0.1:1/", "--retries=sk-secret-9")).isEqualTo(2);
+    assertThat(err.toString()).doesNotContain("sk-secret-9").contains("--retries");
+    StringWriter e2 = new StringWriter();
+    assertThat(HaulCli.execute(new String[] {"get", "http://127.0.0.1:1/", "-Hsk-secret-7"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(e2, true))).isEqualTo(2);
+    assertThat(e2.toString()).doesNotContain("sk-secret-7");
+  }
+
+  // Issue 8 review 2, finding 9: -o / (no file name) crashed with a NullPointerException (exit 1).
+  @Test
+  void anOutputWithoutAFileNameIsAUsageError() {
+    assertThat(run("get", "http://127.0.0.1:1/", "-o", "/")).isEqualTo(2);
+    assertThat(err.toString()).contains("-o", "no file name").doesNotContain("NullPointer");
+  }
+
+  // Issue 8 review 2, finding 8: -o exited 3 for any status >= 300, stdout only for >= 400. One
+  // rule now: 400 and above is exit 3; a 3xx that is not followed is an answer, saved or printed.
+  @Test
+  void aRedirectThatIsNotFollowedExitsTheSameWithAndWithoutOutput(OriginServer server, @TempDir Path dir)
+      throws Exception {
+    server.setDispatcher(q -> MockResponse.builder().status(302).header("Location", "/x").body("moved").build());
+    dev.haul.ConfigSource cfg = dev.haul.ConfigSource.fromMap(java.util.Map.of("haul.redirect.max-hops", "0"));
+    Path file = dir.resolve("z");
+    int toFile = HaulCli.execute(new String[] {"get", server.url("/a").toString(), "-o", file.toString()},
+        new PrintWriter(out, true), new PrintWriter(err, true), cfg);
+    int toStdout = HaulCli.execute(new String[] {"get", server.url("/a").toString()},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), cfg);
+    assertThat(toFile).as(err.toString()).isZero();
+    assertThat(toStdout).as(err.toString()).isZero();
+    assertThat(Files.readString(file)).isEqualTo("moved");
+    server.setDispatcher(q -> MockResponse.builder().status(404).body("nope").build());
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/a").toString(), "-o", file.toString()},
+        new PrintWriter(out, true), new PrintWriter(err, true), cfg)).isEqualTo(3);
+    assertThat(HaulCli.execute(new String[] {"get", server.url("/a").toString()},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), cfg)).isEqualTo(3);
+    assertThat(Files.readString(file)).as("an error leaves FILE as it was").isEqualTo("moved");
+  }
+
+  // Issue 8 review 2, finding 10: serve --tls kept the server running when its CA could not be
+  // written (the command had failed, the port stayed open).
+  @Test
+  void serveStopsTheServerWhenItsCaCannotBeWritten(@TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("served"));
+    Files.createDirectories(dir.resolve("haul-serve-ca.pem").resolve("x")); // a non-empty dir blocks the rename
+    ServeCommand serve = new ServeCommand();
+    CommandLine cmd = new CommandLine(serve);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    assertThat(cmd.execute(root.toString(), "--port", "0", "--tls")).isNotZero();
+    java.net.URI u = serve.server.url("/");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+        s.getOutputStream().write(1);
+      }
+    }).isInstanceOf(java.io.IOException.class);
+  }
+
+  // Issue 8 review 2, finding 2: serve computed the ETag and length at lookup but opened the file by
+  // path at the first body read: a file renamed into place in between was sent (a prefix of the new
+  // bytes) under the old ETag and length. The body is now sent only if the file opened is still the
+  // one the headers describe; otherwise the connection closes and the download starts over.
+  @Test
+  void serveNeverSendsNewBytesUnderOldValidators(OriginServer server, @TempDir Path dir) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    byte[] v1 = new byte[1_000_000];
+    byte[] v2 = new byte[2_000_000];
+    new Random(1).nextBytes(v1);
+    new Random(2).nextBytes(v2);
+    Path f = Files.write(root.resolve("m.bin"), v1);
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-05-01T10:00:00.25Z")));
+    StaticContent content = StaticContent.ofDirectory(root);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    content.transform((q, r) -> {
+      if (n.getAndIncrement() == 0) { // after the first lookup, before its body is read
+        try {
+          Path tmp = Files.write(dir.resolve("new"), v2);
+          Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return r;
+    });
+    server.setDispatcher(content);
+    Path file = dir.resolve("out.bin");
+    assertThat(run("get", server.url("/m.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    byte[] got = Files.readAllBytes(file);
+    assertThat(java.util.Arrays.equals(got, v2)).as("got " + got.length + " bytes, the new file whole").isTrue();
+  }
 }
