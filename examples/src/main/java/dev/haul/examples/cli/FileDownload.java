@@ -155,6 +155,12 @@ final class FileDownload {
           // One rule with stdout: 400 and above is an error; a 3xx that was not followed (redirects
           // off) is an answer like any other and is saved. To a resume, though, anything but 206,
           // 200 or a 416 saying the file is complete cannot be spliced.
+          if (!ranged && r.status() == 304) {
+            // Not Modified (the caller sent a validator with -H): the copy the caller has is
+            // current; FILE is left exactly as it is, never replaced by the empty 304 body.
+            return new Result(304, 0, null, attempts, redirects, resumes,
+                Duration.ofNanos(System.nanoTime() - start), null);
+          }
           if (r.status() >= 400 || (ranged && r.status() >= 300)) {
             if (!ranged) {
               return new Result(r.status(), 0, null, attempts, redirects, resumes,

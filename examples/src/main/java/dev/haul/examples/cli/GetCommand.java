@@ -210,6 +210,11 @@ final class GetCommand implements Callable<Integer> {
     Progress progress = Progress.auto(System.err, output.getFileName().toString(), json);
     FileDownload.Result r = new FileDownload(client, progress, maxResumes, downloadTimeout)
         .toFile(request, output, sha256);
+    if (r.status() == 304) {
+      err.println("haul: " + request + " answered 304 (Not Modified); " + output + " left as it was");
+      summary(out, r.status(), 0, r.elapsed(), null, r.attempts(), r.redirects());
+      return HaulCli.OK;
+    }
     if (r.status() >= 400 || r.file() == null) {
       err.println("haul: " + request + " answered " + r.status() + (r.bytes() > 0
           ? " to a resume after " + r.bytes() + " bytes; the partial download was removed and " + output

@@ -353,6 +353,21 @@ class HaulCliTest {
     assertThat(Files.readString(file)).as("an error leaves FILE as it was").isEqualTo("moved");
   }
 
+  // Issue 8: a 304 to a caller's own validator (-H If-None-Match) must never replace FILE with the
+  // empty 304 body: FILE stays as it was and the exit is 0.
+  @Test
+  void aNotModifiedAnswerLeavesTheFileAsItWas(OriginServer server, @TempDir Path dir) throws Exception {
+    server.setDispatcher(q -> MockResponse.builder().status(304).header("ETag", "\"v1\"").build());
+    Path file = Files.writeString(dir.resolve("model.bin"), "the copy I have");
+    int code = HaulCli.execute(new String[] {"get", server.url("/m").toString(), "-o", file.toString(),
+        "-H", "If-None-Match: \"v1\""}, new PrintWriter(out, true), new PrintWriter(err, true),
+        dev.haul.ConfigSource.fromMap(java.util.Map.of()));
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readString(file)).isEqualTo("the copy I have");
+    assertThat(Files.exists(dir.resolve("model.bin.part"))).isFalse();
+    assertThat(err.toString()).contains("304");
+  }
+
   // Issue 8 review 2, finding 10: serve --tls kept the server running when its CA could not be
   // written (the command had failed, the port stayed open).
   @Test
