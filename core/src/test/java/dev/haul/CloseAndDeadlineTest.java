@@ -115,7 +115,8 @@ class CloseAndDeadlineTest {
     client = Haul.newBuilder().transport(transport).retryPolicy(RetryPolicy.none()).build();
     StallingBody body = new StallingBody("first");
     enqueueStalling(body);
-    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(300)).build();
+    // Long enough that the headers always arrive first, even in a cold JVM on a loaded machine.
+    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(1500)).build();
     InputStream in = client.send(req, BodyHandlers.ofInputStream()).body();
     byte[] buf = new byte[5];
     assertThat(in.readNBytes(buf, 0, 5)).isEqualTo(5);
@@ -140,7 +141,8 @@ class CloseAndDeadlineTest {
     client = Haul.newBuilder().transport(transport).retryPolicy(RetryPolicy.none()).build();
     StallingBody stalling = new StallingBody("a");
     enqueueStalling(stalling);
-    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(200)).build();
+    // Long enough that the headers always arrive first, even in a cold JVM on a loaded machine.
+    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(1500)).build();
     ResponseBody body = client.send(req, BodyHandlers.ofResponseBody()).body();
     CompletableFuture<byte[]> bytes = BodyHandlers.ofByteArray().handle(
         RawResponse.builder().request(req).status(200).build(), body);
@@ -152,10 +154,10 @@ class CloseAndDeadlineTest {
   void aBodyConsumedInTimeIsNotFailedByTheDeadlineLater() throws Exception {
     client = Haul.newBuilder().transport(transport).retryPolicy(RetryPolicy.none()).build();
     transport.enqueue(200, "whole");
-    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(100)).build();
+    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(1000)).build();
     try (InputStream in = client.send(req, BodyHandlers.ofInputStream()).body()) {
       assertThat(in.readAllBytes()).asString().isEqualTo("whole");
-      Thread.sleep(300); // past the deadline: the stream is at its end and stays there
+      Thread.sleep(1300); // past the deadline: the stream is at its end and stays there
       assertThat(in.read()).isEqualTo(-1);
     }
     assertThat(transport.bodies().get(0).isCompleted()).isTrue();
