@@ -128,4 +128,31 @@ class WiringTest {
         });
     assertThat(injector.getInstance(RetryPolicy.class)).isSameAs(none);
   }
+
+  // Issue 9 item 9: the strict injector (explicit bindings only, no circular proxies, @Inject
+  // constructors, production stage) must build the whole client from CoreModule plus a transport.
+  @Test
+  void strictInjectorBuildsTheClientAndStillNamesAMissingTransport() {
+    FakeTransport transport = new FakeTransport();
+    transport.enqueue(200, "ok");
+    Injector injector = HaulInjector.create(new CoreModule(), new FakeTransportModule(transport));
+    try (HaulClient client = injector.getInstance(HaulClient.class)) {
+      assertThat(client.send(Request.get("http://h/"), BodyHandlers.ofString()).body()).isEqualTo("ok");
+      assertThat(injector.getInstance(HaulClient.class)).isSameAs(client);
+    }
+    assertThatThrownBy(() -> HaulInjector.create(new CoreModule()))
+        .hasMessageContaining("no Transport is installed");
+  }
+
+  @Test
+  void strictInjectorRefusesJustInTimeBindings() {
+    Injector injector = HaulInjector.create(new CoreModule(), new FakeTransportModule(new FakeTransport()));
+    assertThatThrownBy(() -> injector.getInstance(Unbound.class))
+        .hasMessageContaining("Explicit bindings are required");
+  }
+
+  static final class Unbound {
+    @com.google.inject.Inject
+    Unbound() {}
+  }
 }

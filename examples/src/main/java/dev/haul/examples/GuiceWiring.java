@@ -1,7 +1,6 @@
 package dev.haul.examples;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
@@ -9,6 +8,7 @@ import dev.haul.BodyHandlers;
 import dev.haul.CoreModule;
 import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
+import dev.haul.HaulInjector;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.spi.EventListener;
@@ -52,7 +52,8 @@ public final class GuiceWiring {
   /** The same application with retries turned off, by overriding one binding. */
   public static Injector withoutRetries(RequestCounter counter) {
     Module base = Modules.combine(new CoreModule(), new NettyTransportModule(), appModule(counter));
-    return Guice.createInjector(Modules.override(base).with(new AbstractModule() {
+    // The strict injector: explicit bindings only, no circular proxies, production stage.
+    return HaulInjector.create(Modules.override(base).with(new AbstractModule() {
       @Override
       protected void configure() {
         CoreModule.retryPolicyBinder(binder()).setBinding().toInstance(RetryPolicy.none());
