@@ -116,6 +116,23 @@ class BodyHandlersTest {
   @Test
   void droppedInputStreamIsReportedWithTheStackThatAskedForIt() throws Exception {
     // Issue 8 defect 12: the report of a dropped InputStream did not say where it was opened.
+    ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[100_000], 100);
+    List<ch.qos.logback.classic.spi.ILoggingEvent> reports =
+        droppedStreamReports(() -> openAndDropSomewhereRecognisable(body));
+    assertThat(reports).hasSize(1);
+    ch.qos.logback.classic.spi.IThrowableProxy opened = reports.get(0).getThrowableProxy();
+    assertThat(opened).as("the report carries the opening stack").isNotNull();
+    assertThat(opened.getStackTraceElementProxyArray()).anySatisfy(frame ->
+        assertThat(frame.getSTEAsString()).contains("openAndDropSomewhereRecognisable"));
+  }
+
+  private interface Drop {
+    void run() throws Exception;
+  }
+
+  /** The reports of dropped streams logged after {@code drop} runs (waiting up to 10 s for one). */
+  private static List<ch.qos.logback.classic.spi.ILoggingEvent> droppedStreamReports(Drop drop)
+      throws Exception {
     ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
         org.slf4j.LoggerFactory.getLogger(dev.haul.internal.BodyInputStream.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
@@ -123,18 +140,13 @@ class BodyHandlersTest {
     appender.start();
     log.addAppender(appender);
     try {
-      ByteArrayResponseBody body = new ByteArrayResponseBody(new byte[100_000], 100);
-      openAndDropSomewhereRecognisable(body);
+      drop.run();
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (appender.list.isEmpty() && System.nanoTime() < deadline) {
         System.gc();
         Thread.sleep(10);
       }
-      assertThat(appender.list).hasSize(1);
-      ch.qos.logback.classic.spi.IThrowableProxy opened = appender.list.get(0).getThrowableProxy();
-      assertThat(opened).as("the report carries the opening stack").isNotNull();
-      assertThat(opened.getStackTraceElementProxyArray()).anySatisfy(frame ->
-          assertThat(frame.getSTEAsString()).contains("openAndDropSomewhereRecognisable"));
+      return appender.list;
     } finally {
       log.detachAppender(appender);
     }
@@ -154,27 +166,18 @@ class BodyHandlersTest {
   void aSharedInputStreamHandlerReportsTheCallThatDroppedTheStream() throws Exception {
     // Issue 8 review: the stack was captured when ofInputStream() built the handler, not per
     // call: a handler reused from two call sites named neither, only where it was built.
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
-        org.slf4j.LoggerFactory.getLogger(dev.haul.internal.BodyInputStream.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
-        new ch.qos.logback.core.read.ListAppender<>();
-    appender.start();
-    log.addAppender(appender);
     dev.haul.testing.FakeTransport transport = new dev.haul.testing.FakeTransport();
     try (HaulClient client = Haul.newBuilder().transport(transport).build()) {
       transport.enqueue(ex -> CompletableFuture.completedFuture(RawResponse.builder().request(ex.request())
           .status(200).body(new ByteArrayResponseBody(new byte[100], 100)).build()));
       transport.enqueue(ex -> CompletableFuture.completedFuture(RawResponse.builder().request(ex.request())
           .status(200).body(new ByteArrayResponseBody(new byte[100_000], 100)).build()));
-      firstCallSiteReadsAndCloses(client);
-      secondCallSiteDrops(client);
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (appender.list.isEmpty() && System.nanoTime() < deadline) {
-        System.gc();
-        Thread.sleep(10);
-      }
-      assertThat(appender.list).hasSize(1);
-      ch.qos.logback.classic.spi.IThrowableProxy opened = appender.list.get(0).getThrowableProxy();
+      List<ch.qos.logback.classic.spi.ILoggingEvent> reports = droppedStreamReports(() -> {
+        firstCallSiteReadsAndCloses(client);
+        secondCallSiteDrops(client);
+      });
+      assertThat(reports).hasSize(1);
+      ch.qos.logback.classic.spi.IThrowableProxy opened = reports.get(0).getThrowableProxy();
       assertThat(opened).as("the report carries the stack of the call").isNotNull();
       List<String> frames = new ArrayList<>();
       for (var frame : opened.getStackTraceElementProxyArray()) {
@@ -183,8 +186,6 @@ class BodyHandlersTest {
       assertThat(frames).anySatisfy(f -> assertThat(f).contains("secondCallSiteDrops"));
       assertThat(frames).noneSatisfy(f -> assertThat(f).contains("firstCallSiteReadsAndCloses"));
       assertThat(frames).noneSatisfy(f -> assertThat(f).contains("<clinit>"));
-    } finally {
-      log.detachAppender(appender);
     }
   }
 

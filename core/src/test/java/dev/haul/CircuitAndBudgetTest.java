@@ -355,13 +355,9 @@ class CircuitAndBudgetTest {
     // a DeadlineExceededException(NOT_SENT) and counted as nothing: the circuit never opened.
     try (HaulClient client = breakerClient()) {
       Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofSeconds(5)).build();
-      for (int i = 0; i < 3; i++) {
-        transport.enqueue(ex -> CompletableFuture.failedFuture(new ConnectTimeoutException(ex.request().uri(),
-            SendState.NOT_SENT, ex.timeouts().get(Timeouts.Kind.CONNECT), null)));
-        assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
-            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
-      }
-      assertThat(state(client)).isEqualTo(CircuitState.OPEN);
+      assertThreeUnsentDeadlinesOpenTheCircuit(client, req, ex -> CompletableFuture.failedFuture(
+          new ConnectTimeoutException(ex.request().uri(), SendState.NOT_SENT,
+              ex.timeouts().get(Timeouts.Kind.CONNECT), null)));
     }
   }
 
@@ -386,16 +382,22 @@ class CircuitAndBudgetTest {
     // connections never opened the circuit.
     try (HaulClient client = breakerClient()) {
       Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(30)).build();
-      for (int i = 0; i < 3; i++) {
-        transport.enqueue(ex -> {
-          ex.listener().poolAcquireStart(ex.request().origin());
-          ex.listener().connectStart(ex.request().origin(), new java.net.InetSocketAddress("127.0.0.1", 9));
-          return new CompletableFuture<>(); // the connect never completes
-        });
-        assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
-            .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
-      }
-      assertThat(state(client)).isEqualTo(CircuitState.OPEN);
+      assertThreeUnsentDeadlinesOpenTheCircuit(client, req, ex -> {
+        ex.listener().poolAcquireStart(ex.request().origin());
+        ex.listener().connectStart(ex.request().origin(), new java.net.InetSocketAddress("127.0.0.1", 9));
+        return new CompletableFuture<>(); // the connect never completes
+      });
     }
+  }
+
+  /** Three calls whose attempt ends as {@code attempt} says fail with a NOT_SENT deadline and open the circuit. */
+  private void assertThreeUnsentDeadlinesOpenTheCircuit(HaulClient client, Request req,
+      java.util.function.Function<dev.haul.spi.Exchange, CompletableFuture<RawResponse>> attempt) {
+    for (int i = 0; i < 3; i++) {
+      transport.enqueue(attempt);
+      assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
+          .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
+    }
+    assertThat(state(client)).isEqualTo(CircuitState.OPEN);
   }
 }

@@ -74,7 +74,8 @@ public final class DefaultHaulClient implements HaulClient {
   private final List<Interceptor> chain;
   private final int networkStart;
   private final ScheduledThreadPoolExecutor timer;
-  private final Executor executor;
+  // The callback executor, or the fallback threads when it refuses a task (see orFallback).
+  private final Executor offload;
   private final ExecutorService ownedExecutor;
   private final AtomicBoolean closed = new AtomicBoolean();
   // Calls from start until their body is done with; a streamed body dropped by its caller is
@@ -99,10 +100,10 @@ public final class DefaultHaulClient implements HaulClient {
     this.blockingFallback.allowCoreThreadTimeOut(true);
     if (parts.callbackExecutor() == null) {
       this.ownedExecutor = Executors.newCachedThreadPool(daemon("haul-callback-"));
-      this.executor = ownedExecutor;
+      this.offload = orFallback(ownedExecutor);
     } else {
       this.ownedExecutor = null;
-      this.executor = parts.callbackExecutor();
+      this.offload = orFallback(parts.callbackExecutor());
     }
     HaulConfig config = parts.config();
     List<Interceptor> c = new ArrayList<>(parts.interceptors());
@@ -306,7 +307,6 @@ public final class DefaultHaulClient implements HaulClient {
         body.fail(call.failure()); // ended from outside between the two checks
       }
       if (handler instanceof BlockingBodyHandler<T> blocking) {
-        Executor offload = orFallback(executor);
         offload.execute(() -> handleBody(flight, r, body, () -> blocking.handle(r, body, offload)));
       } else if (handler instanceof InputStreamBodyHandler streams) {
         handleBody(flight, r, body, () -> typed(streams.handle(r, body, callSite)));
@@ -343,13 +343,9 @@ public final class DefaultHaulClient implements HaulClient {
         complete(out, typed, cause);
         return;
       }
-      try {
-        executor.execute(() -> complete(out, typed, cause));
-      } catch (RuntimeException rejected) {
-        // The executor refuses work (client closing): complete rather than never, but not here,
-        // which may be an event loop the caller's callbacks must not run on.
-        blockingFallback.execute(() -> complete(out, typed, cause));
-      }
+      // When the executor refuses work (client closing), complete rather than never, but not
+      // here, which may be an event loop the caller's callbacks must not run on.
+      offload.execute(() -> complete(out, typed, cause));
     });
     // Cancelling what the caller holds cancels the call.
     out.whenComplete((resp, err) -> {

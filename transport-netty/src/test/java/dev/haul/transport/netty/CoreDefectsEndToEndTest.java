@@ -40,39 +40,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 defects 5, 6 and 7 end to end: the client's close, the body handlers' threads and the
  * call deadline over streamed bodies, through {@link NettyTransport} against testkit's server.
  */
-class CoreDefectsEndToEndTest {
-
-  private final List<OriginServer> servers = new ArrayList<>();
-  private final List<HaulClient> clients = new ArrayList<>();
-
-  @TempDir
-  Path dir;
-
-  @AfterEach
-  void stop() {
-    clients.forEach(HaulClient::close);
-    servers.forEach(OriginServer::close);
-  }
-
-  private OriginServer server() {
-    OriginServer s = OriginServer.start();
-    servers.add(s);
-    return s;
-  }
-
-  private HaulClient client(Haul.Builder b) {
-    HaulClient c = b.build();
-    clients.add(c);
-    return c;
-  }
+class CoreDefectsEndToEndTest extends EndToEndTestBase {
 
   /** A body of {@code n} bytes that drips {@code bytes} per {@code period}. */
   private static MockResponse drip(int n, long bytes, Duration period) {

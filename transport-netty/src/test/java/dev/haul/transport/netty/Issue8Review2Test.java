@@ -16,51 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 8, second review: engine defects end to end through {@link NettyTransport}. */
-class Issue8Review2Test {
-
-  private final List<OriginServer> servers = new ArrayList<>();
-  private final List<HaulClient> clients = new ArrayList<>();
-
-  @TempDir
-  Path dir;
-
-  @AfterEach
-  void stop() {
-    clients.forEach(HaulClient::close);
-    servers.forEach(OriginServer::close);
-  }
-
-  private OriginServer server() {
-    OriginServer s = OriginServer.start();
-    servers.add(s);
-    return s;
-  }
-
-  private HaulClient client(Haul.Builder b) {
-    HaulClient c = b.build();
-    clients.add(c);
-    return c;
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
+class Issue8Review2Test extends EndToEndTestBase {
 
   @Test
   void aCallbackExecutorThatThrowsNeitherHangsTheCallNorLeaksItsConnection() throws Exception {
