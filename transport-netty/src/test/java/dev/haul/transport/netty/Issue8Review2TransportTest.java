@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class Issue8Review2TransportTest {
 
   private OriginServer server;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final TestResources resources = new TestResources();
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger resolving = new AtomicInteger();
 
@@ -53,25 +53,19 @@ class Issue8Review2TransportTest {
   @AfterEach
   void stop() throws Exception {
     release.countDown();
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
+    resources.close();
     server.close();
   }
 
   private NettyTransport transport(NettyTransportConfig config) {
-    NettyTransport t = new NettyTransport(config);
-    closeables.add(t);
-    return t;
+    return resources.transport(config);
   }
 
   private HaulClient client(NettyTransport t, Duration connectTimeout) {
-    HaulClient c = Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
+    return resources.client(Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
         .config(HaulConfig.builder().connectTimeout(connectTimeout)
             .timeout(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(30)).build())
-        .build();
-    closeables.add(0, c);
-    return c;
+        .build());
   }
 
   /** Hangs until the test ends, deaf to interrupts like a system lookup. */
@@ -103,8 +97,7 @@ class Issue8Review2TransportTest {
   // never completed. Four lookups run (and hang), two are queued; closing completes all six.
   @Test
   void review2CloseCompletesExchangesStillResolving() throws Exception {
-    NettyTransport t = new NettyTransport(NettyTransportConfig.builder().resolver(hanging()).build());
-    closeables.add(t);
+    NettyTransport t = transport(NettyTransportConfig.builder().resolver(hanging()).build());
     HaulClient c = client(t, Duration.ofSeconds(60));
     List<CompletableFuture<Response<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {

@@ -61,7 +61,7 @@ class Issue8TransportTest {
   private static final int MIB = 1 << 20;
 
   private OriginServer server;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final TestResources resources = new TestResources();
 
   @BeforeEach
   void start() {
@@ -70,22 +70,16 @@ class Issue8TransportTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
+    resources.close();
     server.close();
   }
 
   private NettyTransport transport(NettyTransportConfig config) {
-    NettyTransport t = new NettyTransport(config);
-    closeables.add(t);
-    return t;
+    return resources.transport(config);
   }
 
   private HaulClient client(NettyTransport t, RetryPolicy policy) {
-    HaulClient c = Haul.newBuilder().transport(t).retryPolicy(policy).build();
-    closeables.add(0, c);
-    return c;
+    return resources.client(Haul.newBuilder().transport(t).retryPolicy(policy).build());
   }
 
   private static RetryPolicy quickRetries() {
@@ -230,8 +224,7 @@ class Issue8TransportTest {
       }
     };
     // The default policy with its real (1 s) base delay: the stale-connection retry must not wait.
-    HaulClient c = Haul.newBuilder().transport(t).addEventListener(retries).build();
-    closeables.add(0, c);
+    HaulClient c = resources.client(Haul.newBuilder().transport(t).addEventListener(retries).build());
     server.enqueue(MockResponse.ok("a"));
     server.enqueue(MockResponse.fault(Fault.CLOSE_AFTER_REQUEST));
     server.enqueue(MockResponse.ok("b"));
@@ -289,12 +282,17 @@ class Issue8TransportTest {
         .orElse(new PoolStats(dev.haul.Origin.of(s.url("/")), 0, 0, 0, 0, Map.of()));
   }
 
+  /** Two calls to origin A (/a1, /a2) whose answers, "a", take {@code headersDelay} to start. */
+  private List<CompletableFuture<Response<String>>> twoCallsToA(HaulClient c, Duration headersDelay) {
+    server.queue().setFallback(MockResponse.builder().body("a").headersDelay(headersDelay).build());
+    return List.of(c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString()),
+        c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString()));
+  }
+
   private HaulClient patientClient(NettyTransport t) {
-    HaulClient c = Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
+    return resources.client(Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
         .config(HaulConfig.builder().timeout(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(30)).build())
-        .build();
-    closeables.add(0, c);
-    return c;
+        .build());
   }
 
   // A guard, not a regression test: this case passed before the defect 3 fix too (an acquire
@@ -305,11 +303,9 @@ class Issue8TransportTest {
     try (OriginServer b = OriginServer.start()) {
       NettyTransport t = transport(NettyTransportConfig.builder().maxTotal(2).maxPerHost(2).build());
       HaulClient c = patientClient(t);
-      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(200)).build());
-      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
-      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
-      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
-      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      var a = twoCallsToA(c, Duration.ofMillis(200));
+      assertThat(a.get(0).get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a.get(1).get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
       await(() -> stats(t, server).idle() == 2, "both slots idle on origin A");
       b.enqueue(MockResponse.ok("b"));
       assertThat(c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString())
@@ -323,15 +319,13 @@ class Issue8TransportTest {
     try (OriginServer b = OriginServer.start()) {
       NettyTransport t = transport(NettyTransportConfig.builder().maxTotal(2).maxPerHost(2).build());
       HaulClient c = patientClient(t);
-      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(500)).build());
-      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
-      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
+      var a = twoCallsToA(c, Duration.ofMillis(500));
       await(() -> stats(t, server).leased() == 2, "both slots leased on origin A");
       b.enqueue(MockResponse.ok("b"));
       var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
       await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
-      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
-      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a.get(0).get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a.get(1).get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
       // A's connections went idle: one is closed for B well within the 30 s acquire timeout.
       assertThat(call.get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
       await(() -> leased(t) == 0, "no leased connections");
@@ -400,16 +394,14 @@ class Issue8TransportTest {
       NettyTransport t = transport(NettyTransportConfig.builder().ticker(ticker).maxTotal(2).maxPerHost(2)
           .maxLifetime(Duration.ofSeconds(10)).evictionInterval(Duration.ofHours(1)).build());
       HaulClient c = patientClient(t);
-      server.queue().setFallback(MockResponse.builder().body("a").headersDelay(Duration.ofMillis(500)).build());
-      var a1 = c.sendAsync(Request.get(server.url("/a1").toString()), BodyHandlers.ofString());
-      var a2 = c.sendAsync(Request.get(server.url("/a2").toString()), BodyHandlers.ofString());
+      var a = twoCallsToA(c, Duration.ofMillis(500));
       await(() -> stats(t, server).leased() == 2, "both slots leased on origin A");
       b.enqueue(MockResponse.ok("b"));
       var call = c.sendAsync(Request.get(b.url("/b").toString()), BodyHandlers.ofString());
       await(() -> stats(t, b).pending() == 1, "the call to B to wait for a slot");
       ticker.set(Duration.ofSeconds(20).toNanos()); // past A's lifetime, jitter included
-      assertThat(a1.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
-      assertThat(a2.get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a.get(0).get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
+      assertThat(a.get(1).get(10, TimeUnit.SECONDS).body()).isEqualTo("a");
       assertThat(call.get(5, TimeUnit.SECONDS).body()).isEqualTo("b");
       await(() -> stats(t, server).closedByReason().getOrDefault("lifetime", 0L) == 2, "A's connections retired");
       assertThat(stats(t, server).closedByReason()).doesNotContainKey("evicted-for-capacity");
@@ -456,12 +448,10 @@ class Issue8TransportTest {
   // ---- Issue 8 defect 9: only UnknownHostException was handled while connecting; no DNS timeout. ----
 
   private HaulClient resolverClient(NettyTransport t) {
-    HaulClient c = Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
+    return resources.client(Haul.newBuilder().transport(t).retryPolicy(RetryPolicy.none())
         .config(HaulConfig.builder().connectTimeout(Duration.ofMillis(300))
             .timeout(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(30)).build())
-        .build();
-    closeables.add(0, c);
-    return c;
+        .build());
   }
 
   @Test

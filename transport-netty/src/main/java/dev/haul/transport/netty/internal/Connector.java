@@ -41,7 +41,6 @@ public final class Connector implements AutoCloseable {
   public static final int LOOKUP_THREADS = 4;
   public static final int LOOKUP_QUEUE = 64;
 
-
   private final EventLoopGroup group;
   private final Class<? extends Channel> channelType;
   private final SslContext ssl;
@@ -106,22 +105,17 @@ public final class Connector implements AutoCloseable {
     long start = System.nanoTime();
     AtomicBoolean decided = new AtomicBoolean(); // the resolution's outcome or the timeout: first wins
     HostLookups.Waiting lookup = lookups.lookup(origin.host());
-    // Issue 8 review 2: a caller that stops waiting leaves the lookup, so a queued lookup nobody
-    // waits for any more gives its queue slot back instead of running for nobody.
+    // Issue 8 review 2: a caller that stops waiting, whatever the reason (timeout, failure, or
+    // event loops that refuse the timer below: connect() then fails the result), leaves the
+    // lookup, so a queued lookup nobody waits for any more gives its queue slot back instead of
+    // running for nobody. A running one goes on (it cannot be interrupted; others may share it).
     result.whenComplete((c, e) -> lookup.leave());
-    ScheduledFuture<?> timer;
-    try {
-      timer = group.next().schedule(() -> {
-        if (decided.compareAndSet(false, true)) {
-          lookup.leave(); // the lookup goes on if it runs (it cannot be interrupted; others may share it)
-          fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
-              new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
-        }
-      }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      lookup.leave(); // the event loops are shutting down
-      throw e;
-    }
+    ScheduledFuture<?> timer = group.next().schedule(() -> {
+      if (decided.compareAndSet(false, true)) {
+        fail(result, listener, origin, new ConnectTimeoutException(uri, SendState.NOT_SENT, connectTimeout,
+            new UnknownHostException("resolving " + origin.host() + " took longer than the connect timeout")));
+      }
+    }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
     result.whenComplete((c, e) -> timer.cancel(false));
     lookup.future().whenComplete((address, error) -> {
       if (!decided.compareAndSet(false, true)) {

@@ -464,7 +464,9 @@ public final class HttpExchange {
     SendState state = sendState();
     String what = headReceived ? "connection closed before the response body was complete"
         : "connection closed before the response headers";
-    fail(markIfReused(new ConnectionClosedException(what, request.uri(), state, null)));
+    // On a reused connection after our request went out: see markIfReused.
+    fail(new ConnectionClosedException(what, request.uri(), state, null,
+        reused && state == SendState.SENT_NO_RESPONSE));
   }
 
   void onFailure(Throwable cause) {
