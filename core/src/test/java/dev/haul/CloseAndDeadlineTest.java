@@ -70,7 +70,8 @@ class CloseAndDeadlineTest {
         .build();
     CompletableFuture<RawResponse> third = new CompletableFuture<>();
     transport.enqueue(503, "busy").enqueue(503, "busy").enqueue(ex -> third);
-    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(1000)).build();
+    // Long enough for three attempts even in a cold JVM on a loaded machine.
+    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(3000)).build();
     assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString()))
         .isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
           assertThat(e.attempts()).isGreaterThanOrEqualTo(3);
@@ -102,7 +103,8 @@ class CloseAndDeadlineTest {
       ex.listener().poolAcquireEnd(ORIGIN, true, Duration.ZERO);
       return new CompletableFuture<>();
     });
-    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(100)).build();
+    // Long enough that the pool events always come before the deadline, even under load.
+    Request req = Request.newBuilder("http://h/").callTimeout(Duration.ofMillis(1000)).build();
     assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString()))
         .isInstanceOfSatisfying(DeadlineExceededException.class,
             e -> assertThat(e.sendState()).isEqualTo(SendState.SENT_NO_RESPONSE));
