@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,12 +85,21 @@ final class FileDownload {
    * {@code bytes} is then what had been received before that error (and was removed).
    */
   record Result(int status, long bytes, String sha256, int attempts, int redirects, int resumes,
-      Duration elapsed, Path file) {}
+      Duration elapsed, Path file) {
+
+    /** A download that ended with {@code status} and saved nothing. */
+    static Result unsaved(int status, long bytes, int attempts, int redirects, int resumes, long start) {
+      return new Result(status, bytes, null, attempts, redirects, resumes, Duration.ofNanos(System.nanoTime() - start),
+          null);
+    }
+  }
 
   // RFC 9110 §14.4: range units are case-insensitive; field values are trimmed of OWS.
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("(?i:bytes)[ \\t]+(\\d{1,18})[ \\t]*-[ \\t]*(\\d{1,18})[ \\t]*/[ \\t]*(\\d{1,18})");
   private static final Pattern UNSATISFIED_RANGE = Pattern.compile("(?i:bytes)[ \\t]+\\*[ \\t]*/[ \\t]*(\\d{1,18})");
+
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final HaulClient client;
   private final Progress progress;
@@ -158,13 +168,11 @@ final class FileDownload {
           if (!ranged && r.status() == 304) {
             // Not Modified (the caller sent a validator with -H): the copy the caller has is
             // current; FILE is left exactly as it is, never replaced by the empty 304 body.
-            return new Result(304, 0, null, attempts, redirects, resumes,
-                Duration.ofNanos(System.nanoTime() - start), null);
+            return Result.unsaved(304, 0, attempts, redirects, resumes, start);
           }
           if (r.status() >= 400 || (ranged && r.status() >= 300)) {
             if (!ranged) {
-              return new Result(r.status(), 0, null, attempts, redirects, resumes,
-                  Duration.ofNanos(System.nanoTime() - start), null);
+              return Result.unsaved(r.status(), 0, attempts, redirects, resumes, start);
             }
             if (r.status() == 416 && completeAt(r, written, total, etag)) {
               break; // everything had arrived; only the end of the last response was lost
@@ -172,8 +180,7 @@ final class FileDownload {
             // An error to a resume (403, 429, 5xx, another 416): the bytes so far cannot be
             // proven to belong to what the server now has; start over, within the same bound.
             if (resumes >= maxResumes) {
-              return new Result(r.status(), written, null, attempts, redirects, resumes,
-                  Duration.ofNanos(System.nanoTime() - start), null);
+              return Result.unsaved(r.status(), written, attempts, redirects, resumes, start);
             }
             resumes++;
             written = restart(ch, sha);
@@ -524,7 +531,7 @@ final class FileDownload {
     try {
       if (part.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         return FileChannel.open(part, options,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY));
       }
       return FileChannel.open(part, options);
     } catch (FileAlreadyExistsException e) {
@@ -606,7 +613,7 @@ final class FileDownload {
       checkOwner(part);
       ch.truncate(0);
       if (part.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(part, OWNER_ONLY);
       }
       return new PartFile(part, ch, now.fileKey());
     } catch (IOException | RuntimeException e) {

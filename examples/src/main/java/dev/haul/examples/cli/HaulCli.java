@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -99,8 +100,9 @@ public final class HaulCli implements Runnable {
         }
       }
       int n = unmatched.size();
+      String at = positions.stream().map(String::valueOf).collect(Collectors.joining(", "));
       message = n + (n == 1 ? " unexpected argument" : " unexpected arguments")
-          + (positions.size() == n ? " at " + (n == 1 ? "position " : "positions ") + join(positions) : "")
+          + (positions.size() == n ? " at " + (n == 1 ? "position " : "positions ") + at : "")
           + " (not shown: " + (n == 1 ? "it" : "they") + " may be part of a key); a header value with spaces must be"
           + " quoted as one argument: -H 'Name: value with spaces'";
     } else {
@@ -137,14 +139,6 @@ public final class HaulCli implements Runnable {
       }
     }
     return m;
-  }
-
-  private static String join(List<Integer> positions) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < positions.size(); i++) {
-      sb.append(i == 0 ? "" : ", ").append(positions.get(i));
-    }
-    return sb.toString();
   }
 
   static int exitCode(Throwable e) {

@@ -94,14 +94,9 @@ final class ServeCommand implements Callable<Integer> {
   private static void writeReplacing(Path target, String text) throws java.io.IOException {
     Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     Files.deleteIfExists(tmp); // an entry of ours from an earlier run of this pid; unlinking never follows
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-        java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
-            java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
-      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
-    }
+    Files.write(tmp, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS);
     try {
       Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {

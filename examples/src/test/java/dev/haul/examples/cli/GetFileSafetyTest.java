@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -50,6 +51,19 @@ class GetFileSafetyTest {
 
   private int run(String... args) {
     return HaulCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  /** {@code haul get URL/model.bin -o FILE}, then {@code extra}. */
+  private int getTo(OriginServer server, Path file, String... extra) {
+    List<String> args = new ArrayList<>(List.of("get", server.url("/model.bin").toString(), "-o", file.toString()));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  /** A failed download leaves neither FILE nor a {@code .part}. */
+  private static void assertNothingLeft(Path file, Path dir) throws Exception {
+    assertThat(file).doesNotExist();
+    assertThat(partFiles(dir)).isZero();
   }
 
   /** The full body with the validator, cut by a reset after 700 000 bytes. */
@@ -142,7 +156,7 @@ class GetFileSafetyTest {
     script(server, List.of(r -> fullThenReset(), r -> bad.apply(requestedStart(r)), r -> full().build()));
     Path file = dir.resolve("model.bin");
     // No --sha256: nothing but the range check stands between a bad 206 and a corrupt file.
-    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString());
+    int code = getTo(server, file);
     assertThat(code).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(3);
@@ -157,10 +171,9 @@ class GetFileSafetyTest {
         .header("Content-Range", "bytes 5-" + (LENGTH - 1) + "/" + LENGTH)
         .body(Arrays.copyOfRange(BODY, 5, LENGTH)).build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "0")).isEqualTo(4);
+    assertThat(getTo(server, file, "--retries", "0")).isEqualTo(4);
     assertThat(err.toString()).contains("206");
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   /** A body that breaks once: F7 (EOF in a Content-Length body), F8 (EOF in chunks), F10 (reset). */
@@ -185,7 +198,7 @@ class GetFileSafetyTest {
           .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
     }));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(2);
     assertThat(requestedStart(server.requests().get(1))).isPositive();
@@ -213,7 +226,7 @@ class GetFileSafetyTest {
     });
     server.setDispatcher(content);
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requests().get(1).header("If-Range")).isNotNull();
     assertThat(Files.readAllBytes(file)).isEqualTo(v2);
   }
@@ -223,7 +236,7 @@ class GetFileSafetyTest {
   void a200ToARangedRequestRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
     script(server, List.of(r -> fullThenReset(), r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requests().get(1).header("Range")).startsWith("bytes=");
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
   }
@@ -236,7 +249,7 @@ class GetFileSafetyTest {
         r -> MockResponse.builder().body(BODY).fault(Fault.CLOSE_DURING_BODY, 500_000).build(),
         r -> MockResponse.builder().body(BODY).build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(2);
     assertThat(server.requests().get(1).header("Range")).isNull();
@@ -248,10 +261,9 @@ class GetFileSafetyTest {
   void aServerThatAlwaysCutsTheBodyIsRetriedBoundedThenFails(OriginServer server, @TempDir Path dir) throws Exception {
     script(server, List.of(r -> full().fault(Fault.CLOSE_DURING_BODY, 500_000).build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "2")).isEqualTo(4);
+    assertThat(getTo(server, file, "--retries", "2")).isEqualTo(4);
     assertThat(server.requestCount()).isEqualTo(3);
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   // Issue 8 defect 13: FILE.part was opened with CREATE+TRUNCATE and followed a planted symlink,
@@ -309,7 +321,7 @@ class GetFileSafetyTest {
       }
       return full().build();
     }));
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(part).doesNotExist();
     if (posix) {
@@ -356,7 +368,7 @@ class GetFileSafetyTest {
             .header("Content-Range", contentRange.apply(requestedStart(r))).body(new byte[0]).build(),
         r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(3);
     assertThat(server.requests().get(2).header("Range")).as("restart from zero").isNull();
@@ -373,7 +385,7 @@ class GetFileSafetyTest {
           .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
     }));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(2);
   }
@@ -391,7 +403,7 @@ class GetFileSafetyTest {
           .body(overlong).chunked(8192).build();
     }, r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requests().get(2).header("Range")).as("restart from zero").isNull();
   }
@@ -407,10 +419,9 @@ class GetFileSafetyTest {
           .body(overlong).chunked(8192).build();
     }));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "1")).isEqualTo(4);
+    assertThat(getTo(server, file, "--retries", "1")).isEqualTo(4);
     assertThat(err.toString()).contains("longer than");
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   // Review finding 7: the whole body arrived but the connection closed before the last chunk's
@@ -428,7 +439,7 @@ class GetFileSafetyTest {
         r -> MockResponse.builder().status(416).header("ETag", ETAG).header("Content-Range", "bytes */" + small.length)
             .body(new byte[0]).build()));
     Path file = dir.resolve("model.bin");
-    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--json");
+    int code = getTo(server, file, "--json");
     assertThat(code).as(err + " " + server.requests().stream().map(q -> q.header("Range")).toList()).isZero();
     assertThat(server.requestCount()).isEqualTo(2);
     assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + small.length + "-");
@@ -448,7 +459,7 @@ class GetFileSafetyTest {
             .body(new byte[0]).build(),
         r -> MockResponse.builder().header("ETag", ETAG).body(small).build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requestCount()).isEqualTo(3);
     assertThat(server.requests().get(2).header("Range")).isNull();
     assertThat(Files.readAllBytes(file)).isEqualTo(small);
@@ -462,7 +473,7 @@ class GetFileSafetyTest {
     script(server, List.of(r -> fullThenReset(), r -> MockResponse.builder().status(403).body("no").build(),
         r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "3"))
+    assertThat(getTo(server, file, "--retries", "3"))
         .as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requests().get(2).header("Range")).isNull();
@@ -473,10 +484,9 @@ class GetFileSafetyTest {
   void anErrorStatusToTheLastResumeFailsHonestly(OriginServer server, @TempDir Path dir) throws Exception {
     script(server, List.of(r -> fullThenReset(), r -> MockResponse.builder().status(403).body("no").build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "1")).isEqualTo(3);
+    assertThat(getTo(server, file, "--retries", "1")).isEqualTo(3);
     assertThat(err.toString()).contains("403", "resume").doesNotContain("nothing was written");
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   // Review finding 4: --timeout bounded each attempt, not the download: every resume got a fresh
@@ -487,13 +497,11 @@ class GetFileSafetyTest {
     script(server, List.of(r -> full().headersDelay(java.time.Duration.ofMillis(400))
         .fault(Fault.RESET_DURING_BODY, 100_000).build()));
     Path file = dir.resolve("model.bin");
-    int code = run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--timeout", "1s",
-        "--retries", "20");
+    int code = getTo(server, file, "--timeout", "1s", "--retries", "20");
     assertThat(code).as(err.toString()).isEqualTo(4);
     assertThat(err.toString()).contains("deadline of 1s");
     assertThat(server.requestCount()).as("attempts stop at the deadline, not at --retries").isLessThan(8);
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   // Review finding 1: two runs to the same FILE. The second deleted the first one's live .part,
@@ -510,7 +518,7 @@ class GetFileSafetyTest {
     });
     Path file = dir.resolve("model.bin");
     java.util.concurrent.CompletableFuture<Integer> first = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> run("get", server.url("/model.bin").toString(), "-o", file.toString()));
+        () -> getTo(server, file));
     assertThat(firstRequest.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     StringWriter err2 = new StringWriter();
     int second = HaulCli.execute(new String[] {"get", server.url("/model.bin").toString(), "-o", file.toString()},
@@ -539,7 +547,7 @@ class GetFileSafetyTest {
       }
       return full().build();
     });
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).isEqualTo(1);
+    assertThat(getTo(server, file)).isEqualTo(1);
     assertThat(err.toString()).contains("replaced or removed");
     assertThat(file).doesNotExist();
     assertThat(Files.readString(part)).isEqualTo("someone else's file");
@@ -556,7 +564,7 @@ class GetFileSafetyTest {
     System.setProperty("user.name", "no-such-user-in-passwd-8");
     int code;
     try {
-      code = run("get", server.url("/model.bin").toString(), "-o", file.toString());
+      code = getTo(server, file);
     } finally {
       System.setProperty("user.name", name);
     }
@@ -572,7 +580,7 @@ class GetFileSafetyTest {
         r -> MockResponse.builder().header("ETag", "W/\"v1\"").body(BODY).fault(Fault.RESET_DURING_BODY, 700_000).build(),
         r -> MockResponse.builder().header("ETag", "W/\"v1\"").body(BODY).build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requests().get(1).header("Range")).isNull();
     assertThat(server.requests().get(1).header("If-Range")).isNull();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
@@ -583,7 +591,7 @@ class GetFileSafetyTest {
   void everyAttemptAsksForTheIdentityCoding(OriginServer server, @TempDir Path dir) throws Exception {
     script(server, List.of(r -> fullThenReset(), r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requests()).hasSize(2)
         .allSatisfy(r -> assertThat(r.header("Accept-Encoding")).isEqualTo("identity"));
   }
@@ -593,19 +601,18 @@ class GetFileSafetyTest {
   void retriesZeroMeansNoResume(OriginServer server, @TempDir Path dir) throws Exception {
     script(server, List.of(r -> fullThenReset(), r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "0")).isEqualTo(4);
+    assertThat(getTo(server, file, "--retries", "0")).isEqualTo(4);
     assertThat(server.requestCount()).isEqualTo(1);
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   // Review finding 13: a user Range or If-Range with -o would be saved as if it were the whole file.
   @Test
   void aUserRangeWithOutputIsAUsageError(OriginServer server, @TempDir Path dir) throws Exception {
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "-H", "Range: bytes=5-"))
+    assertThat(getTo(server, file, "-H", "Range: bytes=5-"))
         .isEqualTo(2);
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "-H", "If-Range: \"x\""))
+    assertThat(getTo(server, file, "-H", "If-Range: \"x\""))
         .isEqualTo(2);
     assertThat(err.toString()).contains("-o");
     assertThat(server.requestCount()).isZero();
@@ -622,7 +629,7 @@ class GetFileSafetyTest {
           .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
     }));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--json"))
+    assertThat(getTo(server, file, "--json"))
         .as(err.toString()).isZero();
     assertThat(out.toString()).contains("\"status\":200").contains("\"bytes\":" + LENGTH);
   }
@@ -674,7 +681,7 @@ class GetFileSafetyTest {
   void aFailedDownloadRemovesItsPartBeforeReleasingTheLock(OriginServer server, @TempDir Path dir) throws Exception {
     script(server, List.of(r -> MockResponse.builder().status(503).body("busy").build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).isEqualTo(3);
+    assertThat(getTo(server, file)).isEqualTo(3);
     assertThat(partFiles(dir)).isZero();
     assertThat(file).doesNotExist();
   }
@@ -695,7 +702,7 @@ class GetFileSafetyTest {
           .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
     }));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     assertThat(server.requestCount()).isEqualTo(3);
     int second = requestedStart(server.requests().get(1));
@@ -715,13 +722,12 @@ class GetFileSafetyTest {
           .body(Arrays.copyOfRange(BODY, s, LENGTH)).closeDelimited().fault(Fault.CLOSE_DURING_BODY, 100_000).build();
     }));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString(), "--retries", "2"))
+    assertThat(getTo(server, file, "--retries", "2"))
         .as(err.toString()).isEqualTo(4);
     // The last cut may be seen as a clean end ("ended after N of M bytes") or as a closed connection.
     assertThat(err.toString()).containsAnyOf("ended after", "connection closed").doesNotContain("received");
     assertThat(server.requestCount()).isEqualTo(3);
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
+    assertNothingLeft(file, dir);
   }
 
   // Issue 8 review 2, finding 12: another user's .part is refused and left alone (the tests run as
@@ -738,7 +744,7 @@ class GetFileSafetyTest {
     }
     script(server, List.of(r -> full().build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).isEqualTo(1);
+    assertThat(getTo(server, file)).isEqualTo(1);
     assertThat(err.toString()).contains("belongs to another user");
     assertThat(Files.readString(part)).isEqualTo("nobody's bytes");
     assertThat(server.requestCount()).isZero();
@@ -758,7 +764,7 @@ class GetFileSafetyTest {
             .body(new byte[0]).build(),
         r -> MockResponse.builder().header("ETag", "\"v2\"").body(other).build()));
     Path file = dir.resolve("model.bin");
-    assertThat(run("get", server.url("/model.bin").toString(), "-o", file.toString())).as(err.toString()).isZero();
+    assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requestCount()).isEqualTo(3);
     assertThat(server.requests().get(2).header("Range")).isNull();
     assertThat(Files.readAllBytes(file)).isEqualTo(other);
