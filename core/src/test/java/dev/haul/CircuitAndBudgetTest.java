@@ -124,7 +124,7 @@ class CircuitAndBudgetTest {
     try (HaulClient client = breakerClient()) {
       openAndWaitOut(client);
       transport.enqueue(ex -> new CompletableFuture<>());
-      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(50)).build();
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(500)).build();
       assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
       assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.OPEN);
       assertThat(events).filteredOn(e -> e.contains("->")).endsWith("OPEN->HALF_OPEN", "HALF_OPEN->OPEN");
@@ -144,7 +144,7 @@ class CircuitAndBudgetTest {
         ex.listener().poolAcquireStart(ex.request().origin()); // never gets its connection
         return new CompletableFuture<>();
       });
-      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(50)).build();
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(500)).build();
       assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class)
           .satisfies(e -> assertThat(((HaulException) e).sendState()).isEqualTo(SendState.NOT_SENT));
       assertThat(((DefaultHaulClient) client).circuitState(FLAKY)).isEqualTo(CircuitState.HALF_OPEN);
@@ -159,7 +159,7 @@ class CircuitAndBudgetTest {
     // Issue 8 review: with a call timeout shorter than the response-headers timeout every stalled
     // attempt ended as a DeadlineExceededException, counted as nothing: the circuit never opened.
     try (HaulClient client = breakerClient()) {
-      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(30)).build();
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(500)).build();
       for (int i = 0; i < 3; i++) {
         transport.enqueue(ex -> new CompletableFuture<>());
         assertThatThrownBy(() -> client.send(req, BodyHandlers.ofString())).isInstanceOf(DeadlineExceededException.class);
@@ -381,7 +381,7 @@ class CircuitAndBudgetTest {
     // connection yet, so NOT_SENT) the attempt counted as nothing: an origin that never accepts
     // connections never opened the circuit.
     try (HaulClient client = breakerClient()) {
-      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(30)).build();
+      Request req = Request.newBuilder("http://flaky/x").callTimeout(Duration.ofMillis(500)).build();
       assertThreeUnsentDeadlinesOpenTheCircuit(client, req, ex -> {
         ex.listener().poolAcquireStart(ex.request().origin());
         ex.listener().connectStart(ex.request().origin(), new java.net.InetSocketAddress("127.0.0.1", 9));
