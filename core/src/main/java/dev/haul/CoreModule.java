@@ -8,6 +8,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import dev.haul.spi.CacheStage;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RetryPolicy;
@@ -30,8 +31,13 @@ import java.util.concurrent.Executor;
  *       {@code no Transport is installed: add NettyTransportModule (haul-transport-netty)}.
  *   <li>{@link HaulConfig} (default {@link HaulConfig#defaults()}), {@link RetryPolicy} (default
  *       {@link RetryPolicy#fromConfig}), {@link Ticker} (default system): optional binders.
- *   <li>Application interceptors, network interceptors ({@link Network}) and event listeners:
- *       multibinders, in binding order.
+ *   <li>{@link CacheStage}: an optional binder with no default; a cache module sets it, and
+ *       without one the chain has no cache stage.
+ *   <li>Application interceptors, network interceptors ({@link Network}), event listeners and
+ *       event listener factories: multibinders. Haul's own stages keep their fixed place whatever
+ *       is bound (see {@link dev.haul.spi.Interceptor}); interceptors bound from different modules
+ *       carry no order guarantee between modules (Guice does not promise one), so interceptors
+ *       that depend on each other's order belong in one module.
  * </ul>
  *
  * <p>Modules add to these with the static helpers, for example
@@ -63,6 +69,8 @@ public final class CoreModule extends AbstractModule {
     interceptors(binder());
     networkInterceptors(binder());
     eventListeners(binder());
+    eventListenerFactories(binder());
+    cacheBinder(binder());
     bind(TransportCheck.class).asEagerSingleton();
   }
 
@@ -96,11 +104,22 @@ public final class CoreModule extends AbstractModule {
     return Multibinder.newSetBinder(binder, EventListener.class);
   }
 
+  /** Where modules add factories of per-call listeners (a metrics sink keeping per-call state). */
+  public static Multibinder<EventListener.Factory> eventListenerFactories(Binder binder) {
+    return Multibinder.newSetBinder(binder, EventListener.Factory.class);
+  }
+
+  /** Where a cache module binds the {@link CacheStage} with {@code setBinding()}. */
+  public static OptionalBinder<CacheStage> cacheBinder(Binder binder) {
+    return OptionalBinder.newOptionalBinder(binder, CacheStage.class);
+  }
+
   @Provides
   @Singleton
   HaulClient client(HaulConfig config, Optional<Transport> transport, RetryPolicy retryPolicy,
       Set<Interceptor> interceptors, @Network Set<Interceptor> networkInterceptors,
-      Set<EventListener> listeners, Ticker ticker, @Callbacks Optional<Executor> callbacks,
+      Set<EventListener> listeners, Set<EventListener.Factory> listenerFactories,
+      Optional<CacheStage> cache, Ticker ticker, @Callbacks Optional<Executor> callbacks,
       Optional<BearerAuth> bearerAuth) {
     Haul.Builder b = Haul.newBuilder()
         .config(config)
@@ -110,6 +129,8 @@ public final class CoreModule extends AbstractModule {
     interceptors.forEach(b::addInterceptor);
     networkInterceptors.forEach(b::addNetworkInterceptor);
     listeners.forEach(b::addEventListener);
+    listenerFactories.forEach(b::addEventListenerFactory);
+    cache.ifPresent(b::cache);
     callbacks.ifPresent(b::callbackExecutor);
     bearerAuth.ifPresent(b::bearerAuth);
     return b.build();

@@ -3,6 +3,7 @@ package dev.haul;
 import static java.util.Objects.requireNonNull;
 
 import dev.haul.internal.DefaultHaulClient;
+import dev.haul.spi.CacheStage;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RetryPolicy;
@@ -40,6 +41,8 @@ public final class Haul {
     private final List<Interceptor> interceptors = new ArrayList<>();
     private final List<Interceptor> networkInterceptors = new ArrayList<>();
     private final List<EventListener> listeners = new ArrayList<>();
+    private final List<EventListener.Factory> listenerFactories = new ArrayList<>();
+    private CacheStage cache;
     private Ticker ticker = Ticker.systemTicker();
     private Executor callbackExecutor;
     private BearerAuth bearerAuth;
@@ -75,8 +78,30 @@ public final class Haul {
       return this;
     }
 
+    /**
+     * A shared listener: receives the events of every call and those of no call (module events,
+     * cache evictions). Listeners are called in the order added.
+     */
     public Builder addEventListener(EventListener listener) {
       listeners.add(requireNonNull(listener, "listener is null"));
+      return this;
+    }
+
+    /**
+     * A factory of per-call listeners: {@code factory.create(call)} runs as each call starts and
+     * its listener receives that call's events (after the shared listeners).
+     */
+    public Builder addEventListenerFactory(EventListener.Factory factory) {
+      listenerFactories.add(requireNonNull(factory, "factory is null"));
+      return this;
+    }
+
+    /**
+     * The HTTP cache, in the chain's cache slot (after retries, before the circuit breaker). By
+     * default there is none, and the slot costs nothing.
+     */
+    public Builder cache(CacheStage cache) {
+      this.cache = requireNonNull(cache, "cache is null");
       return this;
     }
 
@@ -111,7 +136,8 @@ public final class Haul {
       }
       RetryPolicy policy = retryPolicy != null ? retryPolicy : RetryPolicy.fromConfig(config);
       return new DefaultHaulClient(new DefaultHaulClient.Parts(config, transport, policy,
-          interceptors, networkInterceptors, listeners, ticker, callbackExecutor, bearerAuth));
+          interceptors, networkInterceptors, listeners, listenerFactories, cache, ticker,
+          callbackExecutor, bearerAuth));
     }
   }
 }

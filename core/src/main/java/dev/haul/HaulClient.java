@@ -1,5 +1,6 @@
 package dev.haul;
 
+import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,14 @@ public interface HaulClient extends AutoCloseable {
 
   /** Pool statistics from the transport, per origin. */
   List<PoolStats> poolStats();
+
+  /**
+   * The client's shared listeners, guarded (a throwing one is logged and ignored): where a module
+   * above the client (the downloader) publishes its own events with
+   * {@link EventListener#moduleEvent}, and a cache its evictions, so they reach the same sinks as
+   * the client's own events. Per-call listeners from factories do not receive these.
+   */
+  EventListener events();
 
   /**
    * Ends every call still running (waiting for a connection, in a retry backoff, streaming its

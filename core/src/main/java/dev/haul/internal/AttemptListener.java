@@ -7,13 +7,16 @@ import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.ResponseInfo;
 import dev.haul.spi.EventListener;
+import dev.haul.spi.HaulEvent;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 
 /**
  * The listener one attempt hands to the transport: it forwards every event to the call's
  * (guarded) listener and learns from the pool events how far the attempt got, so that a deadline,
- * an interrupt or a client close report the true {@link dev.haul.SendState}.
+ * an interrupt or a client close report the true {@link dev.haul.SendState}. It overrides every
+ * callback ({@code AttemptListenerTest} checks it), so none is lost on the way.
  */
 final class AttemptListener implements EventListener {
 
@@ -124,5 +127,60 @@ final class AttemptListener implements EventListener {
   @Override
   public void circuitStateChanged(Origin origin, CircuitState from, CircuitState to) {
     delegate.circuitStateChanged(origin, from, to);
+  }
+
+  @Override
+  public void requestSent(Request request, long bodyBytes) {
+    delegate.requestSent(request, bodyBytes);
+  }
+
+  @Override
+  public void staleConnectionRetry(Request request, HaulException cause) {
+    delegate.staleConnectionRetry(request, cause);
+  }
+
+  @Override
+  public void responseBodyEnd(Request request, long bytes) {
+    delegate.responseBodyEnd(request, bytes);
+  }
+
+  @Override
+  public void responseBodyFailed(Request request, long bytes, Throwable failure) {
+    delegate.responseBodyFailed(request, bytes, failure);
+  }
+
+  @Override
+  public void cacheHit(Request request, ResponseInfo response) {
+    delegate.cacheHit(request, response);
+  }
+
+  @Override
+  public void cacheMiss(Request request) {
+    delegate.cacheMiss(request);
+  }
+
+  @Override
+  public void cacheConditionalHit(Request request, ResponseInfo response) {
+    delegate.cacheConditionalHit(request, response);
+  }
+
+  @Override
+  public void cacheStaleServed(Request request, ResponseInfo response, String reason) {
+    delegate.cacheStaleServed(request, response, reason);
+  }
+
+  @Override
+  public void cacheStored(Request request, long bytes) {
+    delegate.cacheStored(request, bytes);
+  }
+
+  @Override
+  public void cacheEvicted(URI uri, long bytes, String cause) {
+    delegate.cacheEvicted(uri, bytes, cause);
+  }
+
+  @Override
+  public void moduleEvent(HaulEvent event) {
+    delegate.moduleEvent(event);
   }
 }

@@ -1,6 +1,10 @@
 package dev.haul.internal;
 
+import dev.haul.CallCancelledException;
+import dev.haul.Request;
 import dev.haul.ResponseBody;
+import dev.haul.SendState;
+import dev.haul.spi.EventListener;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,9 +30,18 @@ public final class CallBody implements ResponseBody {
   private final End end;
   private final URI uri;
 
+  /** A body that reports its end to nobody. */
   public CallBody(ResponseBody delegate, URI uri) {
+    this(delegate, uri, null, EventListener.NONE);
+  }
+
+  /**
+   * A body that reports its end to {@code listener} ({@link EventListener#responseBodyEnd} or
+   * {@link EventListener#responseBodyFailed}, once) with the bytes delivered and {@code request}.
+   */
+  public CallBody(ResponseBody delegate, URI uri, Request request, EventListener listener) {
     this.delegate = delegate;
-    this.end = new End(delegate);
+    this.end = new End(delegate, uri, request, listener);
     this.uri = uri;
   }
 
@@ -74,19 +87,26 @@ public final class CallBody implements ResponseBody {
     }
     delegate.transferTo(channel, position).whenComplete((n, err) -> {
       if (err != null) {
+        end.finish(err);
         out.completeExceptionally(err);
       } else {
+        end.delivered = n;
+        end.finish(null);
         out.complete(n);
       }
-      end.finished.complete(null);
     });
     return out;
   }
 
   @Override
   public void close() {
-    end.finished.complete(null);
+    end.finish(closedEarly());
     delegate.close();
+  }
+
+  private CallCancelledException closedEarly() {
+    return new CallCancelledException("the response body was closed before its end", uri,
+        SendState.RESPONSE_STARTED, null);
   }
 
   /**
@@ -100,13 +120,34 @@ public final class CallBody implements ResponseBody {
   /** What the transport side may refer to. */
   private static final class End {
     final ResponseBody delegate;
+    final URI uri;
+    final Request request;
+    final EventListener listener;
     final CompletableFuture<Void> finished = new CompletableFuture<>();
     volatile Guard guard;
     volatile CompletableFuture<Long> transfer;
     volatile Throwable failure;
+    // Bytes handed to the consumer. Written only by the one thread delivering signals at a time
+    // (reactive-streams serial signals), read when the body ends.
+    volatile long delivered;
 
-    End(ResponseBody delegate) {
+    End(ResponseBody delegate, URI uri, Request request, EventListener listener) {
       this.delegate = delegate;
+      this.uri = uri;
+      this.request = request;
+      this.listener = listener;
+    }
+
+    /** The body is done with: completed ({@code failure} null) or not. Reports it once. */
+    void finish(Throwable failure) {
+      if (!finished.complete(null) || request == null) {
+        return;
+      }
+      if (failure == null) {
+        listener.responseBodyEnd(request, delivered);
+      } else {
+        listener.responseBodyFailed(request, delivered, failure);
+      }
     }
 
     void fail(Throwable reason) {
@@ -122,7 +163,7 @@ public final class CallBody implements ResponseBody {
       if (t != null) {
         t.completeExceptionally(reason);
       }
-      finished.complete(null);
+      finish(reason);
       delegate.close();
     }
   }
@@ -155,7 +196,8 @@ public final class CallBody implements ResponseBody {
 
           @Override
           public void cancel() {
-            end.finished.complete(null);
+            end.finish(new CallCancelledException("the response body was cancelled before its end",
+                end.uri, SendState.RESPONSE_STARTED, null));
             s.cancel();
           }
         });
@@ -171,6 +213,11 @@ public final class CallBody implements ResponseBody {
     public void onNext(List<ByteBuffer> item) {
       synchronized (this) {
         if (!done) {
+          long n = 0;
+          for (ByteBuffer b : item) {
+            n += b.remaining();
+          }
+          end.delivered += n;
           downstream.onNext(item);
         }
       }
@@ -185,7 +232,7 @@ public final class CallBody implements ResponseBody {
         done = true;
         downstream.onError(t);
       }
-      end.finished.complete(null);
+      end.finish(t);
     }
 
     @Override
@@ -197,7 +244,7 @@ public final class CallBody implements ResponseBody {
         done = true;
         downstream.onComplete();
       }
-      end.finished.complete(null);
+      end.finish(null);
     }
 
     void fail(Throwable reason) {

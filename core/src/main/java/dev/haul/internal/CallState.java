@@ -3,6 +3,7 @@ package dev.haul.internal;
 import dev.haul.Request;
 import dev.haul.ResponseBody;
 import dev.haul.SendState;
+import dev.haul.spi.Call;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Ticker;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CallState {
 
-  private final Request original;
+  private final Call handle;
   private final EventListener listener;
   private final Ticker ticker;
   private final long startNanos;
@@ -29,17 +30,23 @@ public final class CallState {
   private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
       new java.util.concurrent.atomic.AtomicReference<>();
 
-  public CallState(Request original, EventListener listener, Ticker ticker, Duration callTimeout) {
-    this.original = original;
+  /** The state of the call {@code handle} names; its start is {@code handle.startNanos()}. */
+  public CallState(Call handle, EventListener listener, Ticker ticker, Duration callTimeout) {
+    this.handle = handle;
     this.listener = listener;
     this.ticker = ticker;
-    this.startNanos = ticker.read();
+    this.startNanos = handle.startNanos();
     this.callTimeout = callTimeout;
     this.deadlineNanos = callTimeout == null ? Long.MAX_VALUE : startNanos + callTimeout.toNanos();
   }
 
   public Request original() {
-    return original;
+    return handle.request();
+  }
+
+  /** The call's public identity (what listeners and interceptors see). */
+  public Call handle() {
+    return handle;
   }
 
   public EventListener listener() {
@@ -70,6 +77,18 @@ public final class CallState {
 
   public int attempts() {
     return progress.attempts.get();
+  }
+
+  private final AtomicInteger entered = new AtomicInteger();
+
+  /** An attempt enters the per-attempt part of the chain (network interceptors); its number. */
+  int enterAttempt() {
+    return entered.incrementAndGet();
+  }
+
+  /** How many attempts have entered the per-attempt part of the chain so far. */
+  int enteredAttempts() {
+    return entered.get();
   }
 
   /** The running attempt ended having reached {@code reached}. */

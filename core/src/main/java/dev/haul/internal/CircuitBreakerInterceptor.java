@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * attempt only counts in the state it started in: in half-open, only the probe's own outcome
  * closes or reopens the circuit.
  */
-public final class CircuitBreakerInterceptor implements Interceptor {
+public final class CircuitBreakerInterceptor implements Stage {
 
   /** The breaker's settings. */
   public record Settings(double failureRate, int minimumCalls, Duration window, int consecutiveFailures,
@@ -47,7 +47,7 @@ public final class CircuitBreakerInterceptor implements Interceptor {
   }
 
   @Override
-  public CompletableFuture<RawResponse> intercept(Chain chain) {
+  public CompletableFuture<RawResponse> intercept(Chain chain, CallState call) {
     Origin origin = chain.request().origin();
     Breaker b = breakers.computeIfAbsent(origin, o -> new Breaker(o));
     EventListener listener = chain.listener();
@@ -63,7 +63,6 @@ public final class CircuitBreakerInterceptor implements Interceptor {
       b.record(permit, Outcome.NONE, listener);
       throw e;
     }
-    CallState call = ((RealChain) chain).call();
     return f.whenComplete((r, e) -> b.record(permit, e != null ? outcome(RetryInterceptor.unwrap(e), call)
         : outcome(r.status()), listener));
   }

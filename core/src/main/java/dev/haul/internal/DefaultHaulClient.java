@@ -15,6 +15,7 @@ import dev.haul.HaulConfig;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.SendState;
+import dev.haul.spi.CacheStage;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.PoolStats;
@@ -41,21 +42,23 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The client both the plain builder and Guice construct. It assembles the fixed chain (user
- * interceptors, redirects, retries, circuit breaker, bridge, Bearer auth, network interceptors,
- * transport) and enforces the call deadline on
- * a timer, until the response body is done with. Body handlers start where the headers arrive;
- * those that may block ({@link BlockingBodyHandler}) start on the callback executor, as do the
- * completions of {@link #sendAsync}.
+ * The client both the plain builder and Guice construct. It assembles the fixed chain in the
+ * order {@link ChainLayout} declares (application interceptors, redirects, retries, cache, circuit
+ * breaker, bridge, Bearer auth, network interceptors, transport), gives every call its identity
+ * and listener, and enforces the call deadline on a timer, until the response body is done with.
+ * Body handlers start where the headers arrive; those that may block ({@link BlockingBodyHandler})
+ * start on the callback executor, as do the completions of {@link #sendAsync}.
  */
 public final class DefaultHaulClient implements HaulClient {
 
   /** Everything a client is made of; both construction paths fill one of these. */
   public record Parts(HaulConfig config, Transport transport, RetryPolicy retryPolicy,
       List<Interceptor> interceptors, List<Interceptor> networkInterceptors,
-      List<EventListener> listeners, Ticker ticker, Executor callbackExecutor, BearerAuth bearerAuth) {
+      List<EventListener> listeners, List<EventListener.Factory> listenerFactories, CacheStage cache,
+      Ticker ticker, Executor callbackExecutor, BearerAuth bearerAuth) {
     public Parts {
       requireNonNull(config, "config is null");
       requireNonNull(transport, "transport is null");
@@ -63,14 +66,19 @@ public final class DefaultHaulClient implements HaulClient {
       interceptors = List.copyOf(interceptors);
       networkInterceptors = List.copyOf(networkInterceptors);
       listeners = List.copyOf(listeners);
+      listenerFactories = List.copyOf(listenerFactories);
       requireNonNull(ticker, "ticker is null");
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultHaulClient.class);
+
   private static final int FALLBACK_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private final Parts parts;
-  private final EventListener listener;
+  private final EventListener listener; // the shared listeners, guarded
+  private final AtomicLong callIds = new AtomicLong();
+  private final java.util.Set<EventListener.Factory> failedFactories = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Interceptor> chain;
   private final int networkStart;
   private final ScheduledThreadPoolExecutor timer;
@@ -94,7 +102,7 @@ public final class DefaultHaulClient implements HaulClient {
 
   public DefaultHaulClient(Parts parts) {
     this.parts = parts;
-    this.listener = GuardedEventListener.of(parts.listeners());
+    this.listener = EventListener.composite(parts.listeners());
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("haul-timer-"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.blockingFallback.allowCoreThreadTimeOut(true);
@@ -106,27 +114,72 @@ public final class DefaultHaulClient implements HaulClient {
       this.offload = orFallback(parts.callbackExecutor());
     }
     HaulConfig config = parts.config();
-    List<Interceptor> c = new ArrayList<>(parts.interceptors());
-    c.add(new RedirectInterceptor(config.redirectMaxHops(), config.redirectAllowHttpsToHttp(),
-        config.redirectTrustedOrigins()));
-    c.add(new RetryInterceptor(parts.retryPolicy(), timer));
+    ChainLayout layout = new ChainLayout()
+        .addAll(ChainLayout.Slot.APPLICATION, parts.interceptors())
+        .add(ChainLayout.Slot.REDIRECTS, new RedirectInterceptor(config.redirectMaxHops(),
+            config.redirectAllowHttpsToHttp(), config.redirectTrustedOrigins()))
+        .add(ChainLayout.Slot.RETRIES, new RetryInterceptor(parts.retryPolicy(), timer));
+    if (parts.cache() != null) {
+      layout.add(ChainLayout.Slot.CACHE, parts.cache());
+    }
     if (config.circuitEnabled()) {
       this.circuitBreaker = new CircuitBreakerInterceptor(new CircuitBreakerInterceptor.Settings(
           config.circuitFailureRate(), config.circuitMinimumCalls(), config.circuitWindow(),
           config.circuitConsecutiveFailures(), config.circuitOpenDuration()), parts.ticker());
-      c.add(circuitBreaker);
+      layout.add(ChainLayout.Slot.CIRCUIT_BREAKER, circuitBreaker);
     } else {
       this.circuitBreaker = null;
     }
-    c.add(new BridgeInterceptor(config.userAgent()));
+    layout.add(ChainLayout.Slot.BRIDGE, new BridgeInterceptor(config.userAgent()));
     BearerAuth bearer = parts.bearerAuth() != null ? parts.bearerAuth() : config.bearerAuth().orElse(null);
     if (bearer != null) {
-      c.add(new BearerAuthInterceptor(bearer));
+      layout.add(ChainLayout.Slot.AUTH, new BearerAuthInterceptor(bearer));
     }
-    this.networkStart = c.size();
-    c.addAll(parts.networkInterceptors());
-    c.add(new TransportInterceptor(parts.transport(), parts.config()));
-    this.chain = List.copyOf(c);
+    layout.addAll(ChainLayout.Slot.NETWORK, parts.networkInterceptors())
+        .add(ChainLayout.Slot.TRANSPORT, new TransportInterceptor(parts.transport(), parts.config()));
+    this.chain = layout.interceptors();
+    this.networkStart = layout.networkStart();
+  }
+
+  /** The interceptors of the chain, in order (for tests of the layout). */
+  List<Interceptor> chain() {
+    return chain;
+  }
+
+  @Override
+  public EventListener events() {
+    return listener;
+  }
+
+  /**
+   * The listener of one call: the shared listeners, plus one from each factory. Without factories
+   * it is the shared listener itself, so a call costs nothing more.
+   */
+  private EventListener listenerFor(CallHandle handle) {
+    List<EventListener.Factory> factories = parts.listenerFactories();
+    if (factories.isEmpty()) {
+      return listener;
+    }
+    List<EventListener> all = new ArrayList<>(factories.size() + 1);
+    if (listener != EventListener.NONE) {
+      all.add(listener);
+    }
+    for (EventListener.Factory f : factories) {
+      try {
+        EventListener l = f.create(handle);
+        if (l != null) {
+          all.add(l);
+        }
+      } catch (RuntimeException e) {
+        if (failedFactories.add(f)) {
+          LOG.warn("event listener factory {} threw; further failures of it are logged at debug",
+              f.getClass().getName(), e);
+        } else {
+          LOG.debug("event listener factory {} threw", f.getClass().getName(), e);
+        }
+      }
+    }
+    return all.size() == 1 && all.get(0) == listener ? listener : EventListener.composite(all);
   }
 
   /** What this client was built from. */
@@ -265,7 +318,9 @@ public final class DefaultHaulClient implements HaulClient {
     // A stream dropped without close() is reported with the stack of this call: only here, on the
     // caller's thread, is it at hand (the handler runs where the headers arrive).
     Throwable callSite = handler instanceof InputStreamBodyHandler ? InputStreamBodyHandler.callSite() : null;
-    CallState call = new CallState(request, listener, parts.ticker(), callTimeout);
+    CallHandle handle = new CallHandle(callIds.incrementAndGet(), request, parts.ticker().read());
+    EventListener listener = listenerFor(handle);
+    CallState call = new CallState(handle, listener, parts.ticker(), callTimeout);
     Flight flight = new Flight(request, call, callTimeout);
     CompletableFuture<Response<T>> out = new CompletableFuture<>();
     Started<T> started = new Started<>(out, call);
@@ -299,7 +354,7 @@ public final class DefaultHaulClient implements HaulClient {
         r.body().close();
         return;
       }
-      CallBody body = new CallBody(r.body(), request.uri());
+      CallBody body = new CallBody(r.body(), request.uri(), r.request(), listener);
       flight.body = body;
       flight.finisher.body = body;
       call.trackBody(body);

@@ -1,6 +1,7 @@
 package dev.haul.internal;
 
 import dev.haul.Request;
+import dev.haul.spi.Call;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RawResponse;
@@ -21,6 +22,7 @@ public final class RealChain implements Interceptor.Chain {
   private final int networkStart;
   private final Request request;
   private final CallState call;
+  private final int attempt; // the attempt a per-attempt chain belongs to; 0 in the application part
   private final AtomicInteger proceeds = new AtomicInteger();
   // What the first (only legal) proceed of a network interceptor returned: released if the
   // interceptor breaks the rules, so its body and connection never wait for the leak check.
@@ -28,11 +30,17 @@ public final class RealChain implements Interceptor.Chain {
 
   public RealChain(List<Interceptor> interceptors, int index, int networkStart, Request request,
       CallState call) {
+    this(interceptors, index, networkStart, request, call, 0);
+  }
+
+  private RealChain(List<Interceptor> interceptors, int index, int networkStart, Request request,
+      CallState call, int attempt) {
     this.interceptors = interceptors;
     this.index = index;
     this.networkStart = networkStart;
     this.request = request;
     this.call = call;
+    this.attempt = attempt;
   }
 
   /** Runs interceptor {@code index} with this chain. */
@@ -40,7 +48,7 @@ public final class RealChain implements Interceptor.Chain {
     Interceptor interceptor = interceptors.get(index);
     CompletableFuture<RawResponse> result;
     try {
-      result = interceptor.intercept(this);
+      result = interceptor instanceof Stage stage ? stage.intercept(this, call) : interceptor.intercept(this);
       if (result == null) {
         throw new IllegalStateException("interceptor " + name(interceptor) + " returned null");
       }
@@ -101,11 +109,29 @@ public final class RealChain implements Interceptor.Chain {
             + " must not change the origin of the request");
       }
     }
-    CompletableFuture<RawResponse> f = new RealChain(interceptors, index + 1, networkStart, next, call).run();
+    // Entering the per-attempt part starts an attempt: its network interceptors all see its number.
+    int nextAttempt = index + 1 == networkStart ? call.enterAttempt() : attempt;
+    CompletableFuture<RawResponse> f =
+        new RealChain(interceptors, index + 1, networkStart, next, call, nextAttempt).run();
     if (isNetwork()) {
       downstream = f;
     }
     return f;
+  }
+
+  @Override
+  public Call call() {
+    return call.handle();
+  }
+
+  @Override
+  public int attempt() {
+    return index >= networkStart ? attempt : call.enteredAttempts();
+  }
+
+  @Override
+  public Optional<Duration> callTimeout() {
+    return call.callTimeout();
   }
 
   @Override
@@ -116,11 +142,6 @@ public final class RealChain implements Interceptor.Chain {
   @Override
   public EventListener listener() {
     return call.listener();
-  }
-
-  /** The call this chain belongs to (for Haul's own stages). */
-  public CallState call() {
-    return call;
   }
 
   private boolean isNetwork() {

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Applies a {@link RetryPolicy}: after each attempt it asks the policy, closes the body of a
  * response it drops, and schedules the next attempt on a timer within the call deadline.
  */
-public final class RetryInterceptor implements Interceptor {
+public final class RetryInterceptor implements Stage {
 
   private static final Logger LOG = LoggerFactory.getLogger(RetryInterceptor.class);
 
@@ -35,16 +35,15 @@ public final class RetryInterceptor implements Interceptor {
   }
 
   @Override
-  public CompletableFuture<RawResponse> intercept(Chain chain) {
+  public CompletableFuture<RawResponse> intercept(Chain chain, CallState call) {
     RetryPolicy policy = chain.request().retryPolicy().orElse(defaultPolicy);
     CompletableFuture<RawResponse> out = new CompletableFuture<>();
-    attempt((RealChain) chain, policy, 1, out);
+    attempt(chain, call, policy, 1, out);
     return out;
   }
 
-  private void attempt(RealChain chain, RetryPolicy policy, int number,
+  private void attempt(Chain chain, CallState call, RetryPolicy policy, int number,
       CompletableFuture<RawResponse> out) {
-    CallState call = chain.call();
     if (call.isCancelled()) {
       out.cancel(false);
       return;
@@ -66,11 +65,11 @@ public final class RetryInterceptor implements Interceptor {
         }
         return;
       }
-      onOutcome(chain, policy, number, out, response, unwrap(error));
+      onOutcome(chain, call, policy, number, out, response, unwrap(error));
     });
   }
 
-  private void onOutcome(RealChain chain, RetryPolicy policy, int number,
+  private void onOutcome(Chain chain, CallState call, RetryPolicy policy, int number,
       CompletableFuture<RawResponse> out, RawResponse response, Throwable error) {
     Request request = chain.request();
     EventListener listener = chain.listener();
@@ -111,17 +110,17 @@ public final class RetryInterceptor implements Interceptor {
     if (error instanceof ConnectionClosedException c && c.onReusedConnection()) {
       // The server had closed that pooled connection; its other idle ones may be just as dead
       // (a restart, an idle timeout shorter than ours): the retry must not burn itself on one.
-      chain.call().freshConnectionForNextAttempt();
+      call.freshConnectionForNextAttempt();
     }
     listener.retryScheduled(request, number, delay, d.reason());
     LOG.debug("{}: attempt {} -> retry in {}: {}", request, number, Durations.format(delay), d.reason());
     try {
-      chain.call().track(timer.schedule(() -> attempt(chain, policy, number + 1, out),
+      call.track(timer.schedule(() -> attempt(chain, call, policy, number + 1, out),
           delay.toNanos(), TimeUnit.NANOSECONDS));
     } catch (RejectedExecutionException closing) {
       // The client closed its timer: end the call now instead of leaving it waiting for a retry
       // that will never run (an exception thrown here would be swallowed by the future).
-      out.completeExceptionally(new ClientClosedException(request.uri(), chain.call().furthest()));
+      out.completeExceptionally(new ClientClosedException(request.uri(), call.furthest()));
     }
   }
 

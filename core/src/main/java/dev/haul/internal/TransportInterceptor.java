@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionException;
  * The end of the chain: resolves the attempt's timeouts (configuration, request overrides, time
  * left before the deadline), reports attempt events and hands the exchange to the transport.
  */
-public final class TransportInterceptor implements Interceptor {
+public final class TransportInterceptor implements Stage {
 
   private final Transport transport;
   private final HaulConfig config;
@@ -28,8 +28,7 @@ public final class TransportInterceptor implements Interceptor {
   }
 
   @Override
-  public CompletableFuture<RawResponse> intercept(Chain chain) {
-    CallState call = ((RealChain) chain).call();
+  public CompletableFuture<RawResponse> intercept(Chain chain, CallState call) {
     Request request = chain.request();
     Timeouts timeouts = request.timeoutOverrides().isEmpty() ? config.timeouts()
         : config.timeouts().withOverrides(request.timeoutOverrides());

@@ -6,14 +6,32 @@ import dev.haul.Origin;
 import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.ResponseInfo;
-import dev.haul.internal.GuardedEventListener;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The metrics sink: callbacks for call, attempt, connection, pool, retry and redirect events.
- * Every method has an empty default, so a listener overrides only what it needs.
+ * The metrics sink: callbacks for call, attempt, connection, pool, retry, redirect, body, cache and
+ * module events. Every method has an empty default, so a listener overrides only what it needs.
+ *
+ * <p>Two ways to listen:
+ * <ul>
+ *   <li>A listener added as such ({@code addEventListener}) is shared: it receives the events of
+ *       every call, and the events that belong to no call ({@link #cacheEvicted},
+ *       {@link #moduleEvent} published through {@code HaulClient.events()}).
+ *   <li>A {@link Factory} ({@code addEventListenerFactory}) creates one listener per call, given
+ *       that call's {@link Call} handle: it receives exactly that call's events, so it can keep
+ *       per-call state (timings, byte counts) in plain fields, with no shared map. A sink that
+ *       also wants the events of no call registers a shared listener as well.
+ * </ul>
+ *
+ * <p>The events of one call, in order: {@link #callStart}; per attempt {@link #requestStart},
+ * the pool and connection events, {@link #requestSent}, then {@link #responseHeaders} or
+ * {@link #attemptFailed}; {@link #retryScheduled}/{@link #redirect} between attempts; then
+ * {@link #callEnd} or {@link #callFailed}; and once the body is done with,
+ * {@link #responseBodyEnd} or {@link #responseBodyFailed} (for a body the handler streams to
+ * the caller, that is after {@code callEnd}).
  *
  * <p>Callbacks run on I/O threads and must be fast. A listener that throws is logged once and
  * then ignored for that event; it never breaks a call. Several listeners compose with
@@ -86,6 +104,75 @@ public interface EventListener {
 
   /** An origin's circuit breaker changed state. */
   default void circuitStateChanged(Origin origin, CircuitState from, CircuitState to) {}
+
+  /**
+   * The whole request of an attempt, head and body, was written to the connection;
+   * {@code bodyBytes} is the length of its body (0 without one). Transports that cannot tell
+   * (scripted fakes) may not report it.
+   */
+  default void requestSent(Request request, long bodyBytes) {}
+
+  /**
+   * The transport sent the attempt again on a new connection, by itself: the pooled connection
+   * it took was found closed by the server before any byte of the request reached it
+   * ({@code cause}). Invisible to the retry policy; reported so a sink can count it.
+   */
+  default void staleConnectionRetry(Request request, HaulException cause) {}
+
+  /**
+   * The response body of {@code request} (the call's final request) was consumed to its end;
+   * {@code bytes} were delivered to the body handler (after any decoding by the transport).
+   */
+  default void responseBodyEnd(Request request, long bytes) {}
+
+  /**
+   * The response body ended before its end, after {@code bytes} were delivered: it failed
+   * ({@code failure} says why: a cut connection, the deadline, the client closing) or its consumer
+   * closed or cancelled it early ({@code failure} is a {@link dev.haul.CallCancelledException}).
+   */
+  default void responseBodyFailed(Request request, long bytes, Throwable failure) {}
+
+  /** The cache served a fresh stored response without contacting the origin. */
+  default void cacheHit(Request request, ResponseInfo response) {}
+
+  /** The cache had nothing usable: the request goes to the origin. */
+  default void cacheMiss(Request request) {}
+
+  /** The cache validated a stored response with the origin ({@code 304}) and served it. */
+  default void cacheConditionalHit(Request request, ResponseInfo response) {}
+
+  /**
+   * The cache served a stale stored response, as {@code reason} allows ({@code max-stale},
+   * {@code stale-while-revalidate}, {@code stale-if-error}).
+   */
+  default void cacheStaleServed(Request request, ResponseInfo response, String reason) {}
+
+  /** The cache stored the response to {@code request}, {@code bytes} in its store. */
+  default void cacheStored(Request request, long bytes) {}
+
+  /**
+   * The cache dropped the entry for {@code uri} ({@code bytes} of its store) because of
+   * {@code cause} ({@code size}, {@code expired}, {@code invalidated}, {@code replaced}...). It
+   * belongs to no call: only shared listeners receive it.
+   */
+  default void cacheEvicted(URI uri, long bytes, String cause) {}
+
+  /**
+   * An event of a module above the client (the downloader), published through
+   * {@code HaulClient.events()}. Listeners tell events apart by their type.
+   */
+  default void moduleEvent(HaulEvent event) {}
+
+  /**
+   * Creates the listener of one call. Called once per call on the caller's thread, before
+   * {@link #callStart}; it must be fast and must not throw (a factory that throws is logged and
+   * the call goes on without it).
+   */
+  @FunctionalInterface
+  interface Factory {
+    /** The listener that receives {@code call}'s events. */
+    EventListener create(Call call);
+  }
 
   /** One listener that calls each of these in order, each guarded so a throwing one is ignored. */
   static EventListener composite(List<? extends EventListener> listeners) {

@@ -130,6 +130,7 @@ public final class NettyTransport implements Transport {
             // The pooled connection was found dead before any byte of the request reached the
             // socket (F5): once more on a fresh connection, invisible to the caller. Anything
             // that may have reached the server is the retry policy's decision, never ours.
+            exchange.listener().staleConnectionRetry(exchange.request(), (ConnectionClosedException) e);
             attempt(exchange, result, openedAt, true);
           } else {
             result.completeExceptionally(e);

@@ -203,6 +203,7 @@ public final class HttpExchange {
     }
     requestWritten = true;
     requestWrittenAt = System.nanoTime();
+    exchange.listener().requestSent(request, writer == null ? 0 : writer.written());
     if (!headReceived) {
       armTimer(requestWrittenAt + timeout(Timeouts.Kind.RESPONSE_HEADERS).toNanos());
     }

@@ -100,6 +100,11 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
     });
   }
 
+  /** The body bytes handed to the connection so far (all of them once the last is flushed). */
+  long written() {
+    return written;
+  }
+
   /** Stops pulling from the publisher (the exchange ended). */
   void cancel() {
     if (!done) {

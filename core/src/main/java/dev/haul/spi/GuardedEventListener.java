@@ -1,6 +1,5 @@
-package dev.haul.internal;
+package dev.haul.spi;
 
-import dev.haul.spi.EventListener;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * warn) and never breaks the call or the listeners after it. A dynamic proxy keeps this in step
  * with every callback {@link EventListener} has now or gains later.
  */
-public final class GuardedEventListener implements InvocationHandler {
+final class GuardedEventListener implements InvocationHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardedEventListener.class);
 
@@ -28,7 +27,7 @@ public final class GuardedEventListener implements InvocationHandler {
   }
 
   /** A guarded listener over {@code listeners}; {@link EventListener#NONE} when there are none. */
-  public static EventListener of(List<? extends EventListener> listeners) {
+  static EventListener of(List<? extends EventListener> listeners) {
     List<EventListener> list = List.copyOf(listeners);
     if (list.isEmpty()) {
       return EventListener.NONE;
