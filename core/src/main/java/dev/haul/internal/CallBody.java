@@ -155,6 +155,7 @@ public final class CallBody implements ResponseBody {
         return;
       }
       failure = reason;
+      finish(reason);
       Guard g = guard;
       if (g != null) {
         g.fail(reason);
@@ -163,7 +164,6 @@ public final class CallBody implements ResponseBody {
       if (t != null) {
         t.completeExceptionally(reason);
       }
-      finish(reason);
       delegate.close();
     }
   }
@@ -230,9 +230,9 @@ public final class CallBody implements ResponseBody {
           return;
         }
         done = true;
+        end.finish(t); // reported before the consumer learns it, so the event precedes the call's end
         downstream.onError(t);
       }
-      end.finish(t);
     }
 
     @Override
@@ -242,9 +242,9 @@ public final class CallBody implements ResponseBody {
           return;
         }
         done = true;
+        end.finish(null);
         downstream.onComplete();
       }
-      end.finish(null);
     }
 
     void fail(Throwable reason) {

@@ -75,7 +75,7 @@ class EventsEndToEndTest extends EndToEndTestBase {
     Response<byte[]> r = client.send(Request.get(server.url("/big").toString()), BodyHandlers.ofByteArray());
     assertThat(r.body()).hasSize(300_001);
     byte[] upload = new byte[70_000];
-    client.send(Request.post(server.url("/up").toString(), RequestBody.ofBytes(upload)), BodyHandlers.ofString());
+    client.send(Request.newBuilder(server.url("/up").toString()).POST(RequestBody.ofBytes(upload, "application/octet-stream")).build(), BodyHandlers.ofString());
 
     assertThat(events.events).containsExactly("sent GET 0", "bodyEnd 300001", "sent POST 70000", "bodyEnd 4");
   }
