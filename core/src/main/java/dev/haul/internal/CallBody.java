@@ -156,15 +156,18 @@ public final class CallBody implements ResponseBody {
       }
       failure = reason;
       finish(reason);
+      // The consumer learns it only once the connection is released: claim the subscriber's
+      // terminal signal first (the transport's own reaction to the close is then dropped).
       Guard g = guard;
-      if (g != null) {
-        g.fail(reason);
+      boolean signal = g != null && g.claim(reason);
+      delegate.close();
+      if (signal) {
+        g.signal(reason);
       }
       CompletableFuture<Long> t = transfer;
       if (t != null) {
         t.completeExceptionally(reason);
       }
-      delegate.close();
     }
   }
 
@@ -247,17 +250,28 @@ public final class CallBody implements ResponseBody {
       }
     }
 
-    void fail(Throwable reason) {
+    /**
+     * Takes the terminal signal for an outside failure: true when the subscriber is to get
+     * {@code reason} from {@link #signal}; false when it is done already, or not yet subscribed
+     * (it gets {@code reason} as it subscribes).
+     */
+    boolean claim(Throwable reason) {
       synchronized (this) {
         if (done) {
-          return;
+          return false;
         }
         done = true;
-        if (subscribed) {
-          downstream.onError(reason);
-        } else {
+        if (!subscribed) {
           pending = reason;
+          return false;
         }
+        return true;
+      }
+    }
+
+    void signal(Throwable reason) {
+      synchronized (this) {
+        downstream.onError(reason);
       }
     }
   }
