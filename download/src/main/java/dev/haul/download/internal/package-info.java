@@ -1,0 +1,2 @@
+/** The download engine: no compatibility promise; use {@link dev.haul.download} instead. */
+package dev.haul.download.internal;
