@@ -110,10 +110,8 @@ public final class DefaultHaulClient implements HaulClient {
     c.add(new RedirectInterceptor(config.redirectMaxHops(), config.redirectAllowHttpsToHttp(),
         config.redirectTrustedOrigins()));
     c.add(new RetryInterceptor(parts.retryPolicy(), timer));
-    if (config.circuitEnabled()) {
-      this.circuitBreaker = new CircuitBreakerInterceptor(new CircuitBreakerInterceptor.Settings(
-          config.circuitFailureRate(), config.circuitMinimumCalls(), config.circuitWindow(),
-          config.circuitConsecutiveFailures(), config.circuitOpenDuration()), parts.ticker());
+    if (config.circuit().enabled()) {
+      this.circuitBreaker = new CircuitBreakerInterceptor(config.circuit(), parts.ticker());
       c.add(circuitBreaker);
     } else {
       this.circuitBreaker = null;

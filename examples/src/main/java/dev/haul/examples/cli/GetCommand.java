@@ -3,7 +3,7 @@ package dev.haul.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.haul.BearerAuth;
 import dev.haul.BodyHandlers;
-import dev.haul.ConfigSource;
+import dev.haul.config.ConfigSource;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.HaulConfig;

@@ -1,6 +1,6 @@
 package dev.haul.examples.cli;
 
-import dev.haul.ConfigSource;
+import dev.haul.config.ConfigSource;
 import dev.haul.HaulException;
 import dev.haul.IntegrityException;
 import java.io.PrintWriter;

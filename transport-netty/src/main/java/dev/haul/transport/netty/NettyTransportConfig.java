@@ -2,7 +2,7 @@ package dev.haul.transport.netty;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.ConfigSource;
+import dev.haul.config.ConfigSource;
 import dev.haul.internal.DataSizes;
 import dev.haul.internal.Durations;
 import dev.haul.internal.Settings;

@@ -3,7 +3,7 @@ package dev.haul.transport.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.haul.ConfigSource;
+import dev.haul.config.ConfigSource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -21,6 +21,7 @@ import dev.haul.TooManyRedirectsException;
 import dev.haul.WriteTimeoutException;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
+import dev.haul.RetrySettings;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.MockResponse;
 import dev.haul.testkit.OriginServer;
@@ -98,7 +99,7 @@ class RetryAndRedirectTest {
   }
 
   private static RetryPolicy fast() {
-    return RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20)).noBudget().build();
+    return RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20)).build()).noBudget().build();
   }
 
   private HaulClient fastClient() {
