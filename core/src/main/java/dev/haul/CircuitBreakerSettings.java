@@ -1,7 +1,7 @@
 package dev.haul;
 
+import dev.haul.config.AbstractConfig;
 import dev.haul.config.ConfigKey;
-import dev.haul.config.ConfigSource;
 import dev.haul.config.ConfigType;
 import dev.haul.config.ConfigValues;
 import dev.haul.config.Validator;
@@ -13,7 +13,7 @@ import java.util.List;
  * HaulConfig#circuit()}: whether it is on, when it opens and for how long. Immutable; the keys
  * below are the one place their defaults and ranges are written.
  */
-public final class CircuitBreakerSettings {
+public final class CircuitBreakerSettings extends AbstractConfig {
 
   /** Whether the breaker is on. */
   public static final ConfigKey<Boolean> ENABLED = ConfigKey.of("haul.circuit.enabled",
@@ -41,10 +41,8 @@ public final class CircuitBreakerSettings {
 
   private static final CircuitBreakerSettings DEFAULTS = builder().build();
 
-  private final ConfigValues values;
-
   private CircuitBreakerSettings(ConfigValues values) {
-    this.values = values;
+    super(values);
   }
 
   /** Every key at its default (the breaker off). */
@@ -54,121 +52,84 @@ public final class CircuitBreakerSettings {
 
   /** A builder at the defaults. */
   public static Builder builder() {
-    return new Builder(ConfigValues.builder(KEYS));
+    return new Builder(null);
   }
 
   /** A builder that starts from these settings. */
   public Builder toBuilder() {
-    return new Builder(values.toBuilder());
-  }
-
-  /** The circuit keys of {@code values}. */
-  static CircuitBreakerSettings of(ConfigValues values) {
-    return new CircuitBreakerSettings(ConfigValues.builder(KEYS).setAll(values).build());
-  }
-
-  ConfigValues values() {
-    return values;
+    return new Builder(this);
   }
 
   /** Whether the breaker is on. */
   public boolean enabled() {
-    return values.get(ENABLED);
+    return get(ENABLED);
   }
 
   /** The share of failed calls in the window that opens the circuit. */
   public double failureRate() {
-    return values.get(FAILURE_RATE);
+    return get(FAILURE_RATE);
   }
 
   /** The calls the window needs before its failure rate counts. */
   public int minimumCalls() {
-    return values.get(MINIMUM_CALLS);
+    return get(MINIMUM_CALLS);
   }
 
   /** The sliding window of the failure rate. */
   public Duration window() {
-    return values.get(WINDOW);
+    return get(WINDOW);
   }
 
   /** Failures in a row that open the circuit; 0: this rule is off. */
   public int consecutiveFailures() {
-    return values.get(CONSECUTIVE_FAILURES);
+    return get(CONSECUTIVE_FAILURES);
   }
 
   /** How long an open circuit fails fast before it lets one probe through. */
   public Duration openDuration() {
-    return values.get(OPEN_DURATION);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof CircuitBreakerSettings c && values.equals(c.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "CircuitBreakerSettings" + values;
+    return get(OPEN_DURATION);
   }
 
   /** Builds {@link CircuitBreakerSettings}; every setter checks its value at once. */
-  public static final class Builder {
-    private final ConfigValues.Builder values;
+  public static final class Builder extends AbstractConfig.Builder<Builder> {
 
-    private Builder(ConfigValues.Builder values) {
-      this.values = values;
-    }
-
-    /** Sets every circuit key that {@code source} has. */
-    public Builder read(ConfigSource source) {
-      values.read(source);
-      return this;
+    private Builder(CircuitBreakerSettings from) {
+      super(KEYS, from);
     }
 
     /** Turns the breaker on or off. */
     public Builder enabled(boolean on) {
-      values.set(ENABLED, on);
-      return this;
+      return set(ENABLED, on);
     }
 
     /** Opens when this share of the window's calls failed, 0.01 to 1.0. */
     public Builder failureRate(double rate) {
-      values.set(FAILURE_RATE, rate);
-      return this;
+      return set(FAILURE_RATE, rate);
     }
 
     /** The calls the window needs before its failure rate counts, 1 to 100000. */
     public Builder minimumCalls(int n) {
-      values.set(MINIMUM_CALLS, n);
-      return this;
+      return set(MINIMUM_CALLS, n);
     }
 
     /** The sliding window of the failure rate. */
     public Builder window(Duration d) {
-      values.set(WINDOW, d);
-      return this;
+      return set(WINDOW, d);
     }
 
     /** Opens after this many failures in a row; 0 turns this rule off. */
     public Builder consecutiveFailures(int n) {
-      values.set(CONSECUTIVE_FAILURES, n);
-      return this;
+      return set(CONSECUTIVE_FAILURES, n);
     }
 
     /** How long an open circuit fails fast. */
     public Builder openDuration(Duration d) {
-      values.set(OPEN_DURATION, d);
-      return this;
+      return set(OPEN_DURATION, d);
     }
 
     /** The settings. */
     public CircuitBreakerSettings build() {
-      return new CircuitBreakerSettings(values.build());
+      return new CircuitBreakerSettings(values());
     }
   }
 }

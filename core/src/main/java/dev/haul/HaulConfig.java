@@ -2,6 +2,7 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.haul.config.AbstractConfig;
 import dev.haul.config.ConfigKey;
 import dev.haul.config.ConfigSource;
 import dev.haul.config.ConfigType;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * {@link RetrySettings} and {@link CircuitBreakerSettings}); the README's configuration table is
  * checked against them by a test.
  */
-public final class HaulConfig {
+public final class HaulConfig extends AbstractConfig {
 
   /** The User-Agent sent when the request has none. */
   public static final String DEFAULT_USER_AGENT = "haul/0.1.0";
@@ -66,20 +66,19 @@ public final class HaulConfig {
 
   private static final HaulConfig DEFAULTS = builder().build();
 
-  private final ConfigValues values;
   private final Timeouts timeouts;
   private final RetrySettings retry;
   private final CircuitBreakerSettings circuit;
 
   private HaulConfig(ConfigValues values) {
+    super(values);
     EnumMap<Timeouts.Kind, Duration> t = new EnumMap<>(Timeouts.Kind.class);
     for (Timeouts.Kind k : Timeouts.Kind.values()) {
-      t.put(k, values.get(k.configKey()));
+      t.put(k, get(k.configKey()));
     }
-    this.values = values;
     this.timeouts = Timeouts.of(t);
-    this.retry = RetrySettings.of(values);
-    this.circuit = CircuitBreakerSettings.of(values);
+    this.retry = RetrySettings.builder().setAll(this).build();
+    this.circuit = CircuitBreakerSettings.builder().setAll(this).build();
   }
 
   private static List<ConfigKey<?>> keys() {
@@ -103,7 +102,7 @@ public final class HaulConfig {
 
   /** A builder at the defaults. */
   public static Builder builder() {
-    return new Builder(ConfigValues.builder(KEYS));
+    return new Builder(null);
   }
 
   /** Defaults overridden by every {@code haul.*} core key that {@code source} sets. */
@@ -113,7 +112,7 @@ public final class HaulConfig {
 
   /** A builder that starts from this configuration. */
   public Builder toBuilder() {
-    return new Builder(values.toBuilder());
+    return new Builder(this);
   }
 
   /** Every timeout kind. */
@@ -123,7 +122,7 @@ public final class HaulConfig {
 
   /** The deadline for a whole call, if one is configured ({@code haul.timeout.call} > 0). */
   public Optional<Duration> callTimeout() {
-    Duration d = values.get(CALL_TIMEOUT);
+    Duration d = get(CALL_TIMEOUT);
     return d.isZero() ? Optional.empty() : Optional.of(d);
   }
 
@@ -134,23 +133,23 @@ public final class HaulConfig {
 
   /** Redirects followed at most; 0 turns following off. */
   public int redirectMaxHops() {
-    return values.get(REDIRECT_MAX_HOPS);
+    return get(REDIRECT_MAX_HOPS);
   }
 
   /** Whether a redirect from https to http is followed. */
   public boolean redirectAllowHttpsToHttp() {
-    return values.get(REDIRECT_ALLOW_HTTPS_TO_HTTP);
+    return get(REDIRECT_ALLOW_HTTPS_TO_HTTP);
   }
 
   /** Origins that keep credentials and sensitive headers when a redirect leads to them. */
   public Set<Origin> redirectTrustedOrigins() {
-    return values.get(REDIRECT_TRUSTED_ORIGINS);
+    return get(REDIRECT_TRUSTED_ORIGINS);
   }
 
   /** The Bearer credential of {@code haul.auth.bearer-token} and {@code haul.auth.bearer-origins}. */
   public Optional<BearerAuth> bearerAuth() {
-    String token = values.get(BEARER_TOKEN);
-    return token == null ? Optional.empty() : Optional.of(BearerAuth.of(() -> token, values.get(BEARER_ORIGINS)));
+    String token = get(BEARER_TOKEN);
+    return token == null ? Optional.empty() : Optional.of(BearerAuth.of(() -> token, get(BEARER_ORIGINS)));
   }
 
   /** The circuit breaker settings ({@code haul.circuit.*}). */
@@ -160,17 +159,8 @@ public final class HaulConfig {
 
   /** The User-Agent added to requests that have none; empty when none is to be sent. */
   public String userAgent() {
-    String ua = values.get(USER_AGENT);
+    String ua = get(USER_AGENT);
     return ua.isBlank() ? "" : ua;
-  }
-
-  /**
-   * The effective configuration as key to printed value, in key order; values of secret keys are
-   * redacted. Reading the result back with {@link ConfigSource#fromMap} gives an equal
-   * configuration.
-   */
-  public Map<String, String> dump() {
-    return values.dump();
   }
 
   private static Set<Origin> parseOrigins(String list) {
@@ -196,40 +186,16 @@ public final class HaulConfig {
     }
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof HaulConfig c && values.equals(c.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
-  }
-
-  /** The {@link #dump()}: secrets are redacted. */
-  @Override
-  public String toString() {
-    return "HaulConfig" + dump();
-  }
-
   /** Builds a {@link HaulConfig}; each setter validates its value at once. */
-  public static final class Builder {
-    private final ConfigValues.Builder values;
+  public static final class Builder extends AbstractConfig.Builder<Builder> {
 
-    private Builder(ConfigValues.Builder values) {
-      this.values = values;
-    }
-
-    /** Sets every core key that {@code source} has. */
-    public Builder read(ConfigSource source) {
-      values.read(source);
-      return this;
+    private Builder(HaulConfig from) {
+      super(KEYS, from);
     }
 
     /** One kind of timeout; it must be above zero. */
     public Builder timeout(Timeouts.Kind kind, Duration d) {
-      values.set(kind.configKey(), d);
-      return this;
+      return set(kind.configKey(), d);
     }
 
     /** The TCP connect timeout. */
@@ -249,59 +215,51 @@ public final class HaulConfig {
 
     /** The deadline of a whole call; zero means none. */
     public Builder callTimeout(Duration d) {
-      values.set(CALL_TIMEOUT, d);
-      return this;
+      return set(CALL_TIMEOUT, d);
     }
 
     /** The retry settings of the default retry policy. */
     public Builder retry(RetrySettings retry) {
-      values.setAll(retry.values());
-      return this;
+      return setAll(retry);
     }
 
     /** Redirects followed at most; 0 returns redirect responses as they are. */
     public Builder redirectMaxHops(int n) {
-      values.set(REDIRECT_MAX_HOPS, n);
-      return this;
+      return set(REDIRECT_MAX_HOPS, n);
     }
 
     /** Whether a redirect from https to http is followed. */
     public Builder redirectAllowHttpsToHttp(boolean allow) {
-      values.set(REDIRECT_ALLOW_HTTPS_TO_HTTP, allow);
-      return this;
+      return set(REDIRECT_ALLOW_HTTPS_TO_HTTP, allow);
     }
 
     /** Origins that keep credentials when a redirect leads to them. */
     public Builder redirectTrustedOrigins(Set<Origin> origins) {
-      values.set(REDIRECT_TRUSTED_ORIGINS, Set.copyOf(origins));
-      return this;
+      return set(REDIRECT_TRUSTED_ORIGINS, Set.copyOf(origins));
     }
 
     /** A Bearer token sent only to {@code origins}. */
     public Builder bearer(String token, Set<Origin> origins) {
-      values.set(BEARER_TOKEN, requireNonNull(token, "haul.auth.bearer-token is null"));
-      values.set(BEARER_ORIGINS, Set.copyOf(origins));
-      return this;
+      return set(BEARER_TOKEN, requireNonNull(token, "haul.auth.bearer-token is null"))
+          .set(BEARER_ORIGINS, Set.copyOf(origins));
     }
 
     /** The circuit breaker settings, the breaker on or off among them. */
     public Builder circuit(CircuitBreakerSettings circuit) {
-      values.setAll(circuit.values());
-      return this;
+      return setAll(circuit);
     }
 
     /** The User-Agent for requests that have none; an empty (or blank) value sends none. */
     public Builder userAgent(String ua) {
-      values.set(USER_AGENT, ua);
-      return this;
+      return set(USER_AGENT, ua);
     }
 
     /** The configuration; fails on settings that contradict each other. */
     public HaulConfig build() {
-      if (values.get(BEARER_TOKEN) != null && values.get(BEARER_ORIGINS).isEmpty()) {
+      if (get(BEARER_TOKEN) != null && get(BEARER_ORIGINS).isEmpty()) {
         throw BEARER_ORIGINS.invalid(Set.of(), "the origins the bearer token is for, such as https://api.example.com");
       }
-      return new HaulConfig(values.build());
+      return new HaulConfig(values());
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.haul;
 
+import dev.haul.config.AbstractConfig;
 import dev.haul.config.ConfigKey;
-import dev.haul.config.ConfigSource;
 import dev.haul.config.ConfigType;
 import dev.haul.config.ConfigValues;
 import dev.haul.config.Validator;
@@ -14,7 +14,7 @@ import java.util.List;
  * {@code Retry-After}, and the per-origin retry budget. Immutable; the keys below are the one place
  * their defaults and ranges are written.
  */
-public final class RetrySettings {
+public final class RetrySettings extends AbstractConfig {
 
   /** Retries after the first attempt. */
   public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.of("haul.retry.max-retries",
@@ -47,10 +47,8 @@ public final class RetrySettings {
 
   private static final RetrySettings DEFAULTS = builder().build();
 
-  private final ConfigValues values;
-
   private RetrySettings(ConfigValues values) {
-    this.values = values;
+    super(values);
   }
 
   /** Every key at its default: 3 retries, 1 s doubling to 30 s, Retry-After up to 120 s, budget 20 % + 1/s. */
@@ -60,131 +58,94 @@ public final class RetrySettings {
 
   /** A builder at the defaults. */
   public static Builder builder() {
-    return new Builder(ConfigValues.builder(KEYS));
+    return new Builder(null);
   }
 
   /** A builder that starts from these settings. */
   public Builder toBuilder() {
-    return new Builder(values.toBuilder());
-  }
-
-  /** The retry keys of {@code values}, checked as a whole. */
-  static RetrySettings of(ConfigValues values) {
-    return new Builder(ConfigValues.builder(KEYS).setAll(values)).build();
-  }
-
-  ConfigValues values() {
-    return values;
+    return new Builder(this);
   }
 
   /** Retries after the first attempt. */
   public int maxRetries() {
-    return values.get(MAX_RETRIES);
+    return get(MAX_RETRIES);
   }
 
   /** The backoff ceiling of the first retry. */
   public Duration baseDelay() {
-    return values.get(BASE_DELAY);
+    return get(BASE_DELAY);
   }
 
   /** How much the backoff ceiling grows per retry. */
   public double multiplier() {
-    return values.get(MULTIPLIER);
+    return get(MULTIPLIER);
   }
 
   /** The highest backoff ceiling. */
   public Duration maxDelay() {
-    return values.get(MAX_DELAY);
+    return get(MAX_DELAY);
   }
 
   /** The longest {@code Retry-After} honoured; a longer one fails the call. */
   public Duration maxRetryAfter() {
-    return values.get(MAX_RETRY_AFTER);
+    return get(MAX_RETRY_AFTER);
   }
 
   /** Retries per origin may be at most this share of the requests of the last 10 seconds... */
   public double budgetRatio() {
-    return values.get(BUDGET_RATIO);
+    return get(BUDGET_RATIO);
   }
 
   /** ...plus this many per second. */
   public double budgetMinPerSecond() {
-    return values.get(BUDGET_MIN_PER_SECOND);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RetrySettings r && values.equals(r.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "RetrySettings" + values;
+    return get(BUDGET_MIN_PER_SECOND);
   }
 
   /** Builds {@link RetrySettings}; every setter checks its value at once. */
-  public static final class Builder {
-    private final ConfigValues.Builder values;
+  public static final class Builder extends AbstractConfig.Builder<Builder> {
 
-    private Builder(ConfigValues.Builder values) {
-      this.values = values;
-    }
-
-    /** Sets every retry key that {@code source} has. */
-    public Builder read(ConfigSource source) {
-      values.read(source);
-      return this;
+    private Builder(RetrySettings from) {
+      super(KEYS, from);
     }
 
     /** Retries after the first attempt, 0 to 100. */
     public Builder maxRetries(int n) {
-      values.set(MAX_RETRIES, n);
-      return this;
+      return set(MAX_RETRIES, n);
     }
 
     /** The backoff ceiling of the first retry. */
     public Builder baseDelay(Duration d) {
-      values.set(BASE_DELAY, d);
-      return this;
+      return set(BASE_DELAY, d);
     }
 
     /** Backoff growth per retry, 1.0 to 10.0. */
     public Builder multiplier(double m) {
-      values.set(MULTIPLIER, m);
-      return this;
+      return set(MULTIPLIER, m);
     }
 
     /** The backoff cap. */
     public Builder maxDelay(Duration d) {
-      values.set(MAX_DELAY, d);
-      return this;
+      return set(MAX_DELAY, d);
     }
 
     /** The longest {@code Retry-After} honoured. */
     public Builder maxRetryAfter(Duration d) {
-      values.set(MAX_RETRY_AFTER, d);
-      return this;
+      return set(MAX_RETRY_AFTER, d);
     }
 
     /** Retries at most {@code ratio} of recent requests plus {@code minPerSecond} per second, per origin. */
     public Builder budget(double ratio, double minPerSecond) {
-      values.set(BUDGET_RATIO, ratio).set(BUDGET_MIN_PER_SECOND, minPerSecond);
-      return this;
+      return set(BUDGET_RATIO, ratio).set(BUDGET_MIN_PER_SECOND, minPerSecond);
     }
 
     /** The settings; the base delay must not exceed the maximum delay. */
     public RetrySettings build() {
-      Duration base = values.get(BASE_DELAY);
-      Duration max = values.get(MAX_DELAY);
+      Duration base = get(BASE_DELAY);
+      Duration max = get(MAX_DELAY);
       if (base.compareTo(max) > 0) {
         throw MAX_DELAY.invalid(max, ">= " + BASE_DELAY.name() + ", " + BASE_DELAY.format(base));
       }
-      return new RetrySettings(values.build());
+      return new RetrySettings(values());
     }
   }
 }

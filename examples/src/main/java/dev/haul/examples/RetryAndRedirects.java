@@ -9,8 +9,8 @@ import dev.haul.Origin;
 import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.Response;
-import dev.haul.spi.EventListener;
 import dev.haul.RetrySettings;
+import dev.haul.spi.EventListener;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.transport.netty.NettyTransport;
 import java.time.Duration;
@@ -30,7 +30,13 @@ public final class RetryAndRedirects {
 
   /** A client configured for an API at {@code api} that redirects downloads elsewhere. */
   public static HaulClient client(Origin api, String key, List<String> log) {
-    RetryPolicy policy = RetryPolicy.builder().settings(RetrySettings.builder().maxRetries(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(5)).maxRetryAfter(Duration.ofSeconds(30)).build())
+    RetryPolicy policy = RetryPolicy.builder()
+        .settings(RetrySettings.builder()
+            .maxRetries(4)
+            .baseDelay(Duration.ofMillis(100))
+            .maxDelay(Duration.ofSeconds(5))
+            .maxRetryAfter(Duration.ofSeconds(30))
+            .build())
         .retryStatuses(Set.of(429, 502, 503, 504))
         .build();
     HaulConfig config = HaulConfig.builder()

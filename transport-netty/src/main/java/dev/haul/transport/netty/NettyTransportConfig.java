@@ -2,10 +2,10 @@ package dev.haul.transport.netty;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.haul.config.AbstractConfig;
 import dev.haul.config.ConfigKey;
 import dev.haul.config.ConfigSource;
 import dev.haul.config.ConfigType;
-import dev.haul.config.ConfigValues;
 import dev.haul.config.Validator;
 import dev.haul.spi.Ticker;
 import java.io.IOException;
@@ -19,14 +19,13 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Configuration of the Netty transport and its connection pool. Immutable; every key, its default,
  * its range and its documentation line is a {@link ConfigKey} in {@link #KEYS} (the README's table
  * is checked against them by a test). Timeouts live in {@code HaulConfig} ({@code haul.timeout.*}).
  */
-public final class NettyTransportConfig {
+public final class NettyTransportConfig extends AbstractConfig {
 
   /** Which Netty I/O implementation to use. */
   public enum Io {
@@ -120,13 +119,12 @@ public final class NettyTransportConfig {
 
   private static final NettyTransportConfig DEFAULTS = builder().build();
 
-  private final ConfigValues values;
   private final List<X509Certificate> trustedCertificates;
   private final HostResolver resolver;
   private final Ticker ticker;
 
-  private NettyTransportConfig(Builder b) {
-    this.values = b.values.build();
+  private NettyTransportConfig(dev.haul.config.ConfigValues values, Builder b) {
+    super(values);
     this.trustedCertificates = List.copyOf(b.trustedCertificates);
     this.resolver = b.resolver;
     this.ticker = b.ticker;
@@ -138,7 +136,7 @@ public final class NettyTransportConfig {
    * as a proxy or a cache needs them.
    */
   public boolean decompress() {
-    return values.get(DECOMPRESS);
+    return get(DECOMPRESS);
   }
 
   /** The time source of the pool's idle, lifetime and keep-alive limits. */
@@ -158,7 +156,7 @@ public final class NettyTransportConfig {
 
   /** A builder at the defaults. */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(null);
   }
 
   /** Defaults overridden by every transport key that {@code source} sets. */
@@ -173,113 +171,103 @@ public final class NettyTransportConfig {
 
   /** Connections per origin. */
   public int maxPerHost() {
-    return values.get(MAX_PER_HOST);
+    return get(MAX_PER_HOST);
   }
 
   /** Connections across origins. */
   public int maxTotal() {
-    return values.get(MAX_TOTAL);
+    return get(MAX_TOTAL);
   }
 
   /** Acquires that may wait per origin. */
   public int maxPendingPerHost() {
-    return values.get(MAX_PENDING_PER_HOST);
+    return get(MAX_PENDING_PER_HOST);
   }
 
   /** Whether an acquire waits (up to the pool-acquire timeout) when the pool is full. */
   public boolean block() {
-    return values.get(BLOCK);
+    return get(BLOCK);
   }
 
   /** Which idle connection the pool hands out first. */
   public Order order() {
-    return values.get(ORDER);
+    return get(ORDER);
   }
 
   /** How long a connection may sit idle in the pool. */
   public Duration idleTimeout() {
-    return values.get(IDLE_TIMEOUT);
+    return get(IDLE_TIMEOUT);
   }
 
   /** Maximum connection lifetime (each connection gets it ±10 %); zero means unlimited. */
   public Duration maxLifetime() {
-    return values.get(MAX_LIFETIME);
+    return get(MAX_LIFETIME);
   }
 
   /** How often idle and expired connections are closed. */
   public Duration evictionInterval() {
-    return values.get(EVICTION_INTERVAL);
+    return get(EVICTION_INTERVAL);
   }
 
   /** The I/O implementation. */
   public Io io() {
-    return values.get(IO);
+    return get(IO);
   }
 
   /** I/O threads; 0 means one per available processor. */
   public int ioThreads() {
-    return values.get(IO_THREADS);
+    return get(IO_THREADS);
   }
 
   /** The longest status line, in bytes. */
   public int maxStatusLineLength() {
-    return Math.toIntExact(values.get(MAX_STATUS_LINE_LENGTH));
+    return Math.toIntExact(get(MAX_STATUS_LINE_LENGTH));
   }
 
   /** The largest header block, in bytes. */
   public int maxHeaderSize() {
-    return Math.toIntExact(values.get(MAX_HEADER_SIZE));
+    return Math.toIntExact(get(MAX_HEADER_SIZE));
   }
 
   /** The most header fields in a response. */
   public int maxHeaderCount() {
-    return values.get(MAX_HEADER_COUNT);
+    return get(MAX_HEADER_COUNT);
   }
 
   /** The cap on a body Haul decodes itself, in bytes. */
   public long maxDecodedBytes() {
-    return values.get(MAX_DECODED_BYTES);
+    return get(MAX_DECODED_BYTES);
   }
 
   /** The cap on decoded / received bytes. */
   public int maxCompressionRatio() {
-    return values.get(MAX_COMPRESSION_RATIO);
+    return get(MAX_COMPRESSION_RATIO);
   }
 
   /** Whether bodies neither consumed nor closed are reported. */
   public boolean leakDetection() {
-    return values.get(LEAK_DETECTION);
+    return get(LEAK_DETECTION);
   }
 
   /** Extra trusted certificates (from the builder and {@code haul.tls.trust-pem}). */
   public List<X509Certificate> trustedCertificates() {
     List<X509Certificate> all = new ArrayList<>(trustedCertificates);
-    Path pem = values.get(TRUST_PEM);
+    Path pem = get(TRUST_PEM);
     if (pem != null) {
       all.addAll(readPem(pem));
     }
     return all;
   }
 
-  /** The effective configuration, key to printed value, in key order. */
-  public Map<String, String> dump() {
-    return values.dump();
-  }
-
+  /** Equal values and the same extra trusted certificates. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof NettyTransportConfig c && values.equals(c.values)
-        && trustedCertificates.equals(c.trustedCertificates);
+    return super.equals(o) && trustedCertificates.equals(((NettyTransportConfig) o).trustedCertificates);
   }
 
   @Override
   public int hashCode() {
-    return values.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "NettyTransportConfig" + dump();
+    return super.hashCode();
   }
 
   private static List<X509Certificate> readPem(Path pem) {
@@ -297,123 +285,98 @@ public final class NettyTransportConfig {
   }
 
   /** Builds a {@link NettyTransportConfig}; setters validate at once. */
-  public static final class Builder {
-    private final ConfigValues.Builder values;
+  public static final class Builder extends AbstractConfig.Builder<Builder> {
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
     private HostResolver resolver = HostResolver.SYSTEM;
     private Ticker ticker = Ticker.systemTicker();
 
-    private Builder() {
-      values = ConfigValues.builder(KEYS);
-    }
-
     private Builder(NettyTransportConfig c) {
-      values = c.values.toBuilder();
-      trustedCertificates.addAll(c.trustedCertificates);
-      resolver = c.resolver;
-      ticker = c.ticker;
-    }
-
-    /** Sets every transport key that {@code source} has. */
-    public Builder read(ConfigSource source) {
-      values.read(source);
-      return this;
+      super(KEYS, c);
+      if (c != null) {
+        trustedCertificates.addAll(c.trustedCertificates);
+        resolver = c.resolver;
+        ticker = c.ticker;
+      }
     }
 
     /** Connections per origin, 1 to 10000. */
     public Builder maxPerHost(int n) {
-      values.set(MAX_PER_HOST, n);
-      return this;
+      return set(MAX_PER_HOST, n);
     }
 
     /** Connections across origins, 1 to 100000. */
     public Builder maxTotal(int n) {
-      values.set(MAX_TOTAL, n);
-      return this;
+      return set(MAX_TOTAL, n);
     }
 
     /** Acquires that may wait per origin, 0 to 1000000. */
     public Builder maxPendingPerHost(int n) {
-      values.set(MAX_PENDING_PER_HOST, n);
-      return this;
+      return set(MAX_PENDING_PER_HOST, n);
     }
 
     /** Whether an acquire waits when the pool is full. */
     public Builder block(boolean block) {
-      values.set(BLOCK, block);
-      return this;
+      return set(BLOCK, block);
     }
 
     /** Which idle connection goes first. */
     public Builder order(Order order) {
-      values.set(ORDER, order);
-      return this;
+      return set(ORDER, order);
     }
 
     /** How long a connection may sit idle; above zero. */
     public Builder idleTimeout(Duration d) {
-      values.set(IDLE_TIMEOUT, d);
-      return this;
+      return set(IDLE_TIMEOUT, d);
     }
 
     /** The longest life of a connection; zero means unlimited. */
     public Builder maxLifetime(Duration d) {
-      values.set(MAX_LIFETIME, d);
-      return this;
+      return set(MAX_LIFETIME, d);
     }
 
     /** How often idle and expired connections are closed; above zero. */
     public Builder evictionInterval(Duration d) {
-      values.set(EVICTION_INTERVAL, d);
-      return this;
+      return set(EVICTION_INTERVAL, d);
     }
 
     /** The I/O implementation. */
     public Builder io(Io io) {
-      values.set(IO, io);
-      return this;
+      return set(IO, io);
     }
 
     /** Event loop threads, 0 (one per processor) to 256. */
     public Builder ioThreads(int n) {
-      values.set(IO_THREADS, n);
-      return this;
+      return set(IO_THREADS, n);
     }
 
     /** The longest status line, 64 bytes to 1 MiB. */
     public Builder maxStatusLineLength(int n) {
-      values.set(MAX_STATUS_LINE_LENGTH, (long) n);
-      return this;
+      return set(MAX_STATUS_LINE_LENGTH, (long) n);
     }
 
     /** The largest header block, 1 KiB to 16 MiB. */
     public Builder maxHeaderSize(int n) {
-      values.set(MAX_HEADER_SIZE, (long) n);
-      return this;
+      return set(MAX_HEADER_SIZE, (long) n);
     }
 
     /** The most header fields, 1 to 100000. */
     public Builder maxHeaderCount(int n) {
-      values.set(MAX_HEADER_COUNT, n);
-      return this;
+      return set(MAX_HEADER_COUNT, n);
     }
 
     /** The cap on a body Haul decodes itself; at least 1. */
     public Builder maxDecodedBytes(long n) {
-      values.set(MAX_DECODED_BYTES, n);
-      return this;
+      return set(MAX_DECODED_BYTES, n);
     }
 
     /** The cap on decoded / received bytes, 1 to 100000. */
     public Builder maxCompressionRatio(int n) {
-      values.set(MAX_COMPRESSION_RATIO, n);
-      return this;
+      return set(MAX_COMPRESSION_RATIO, n);
     }
 
     /** Whether to ask for and transparently decode gzip/deflate; see {@link NettyTransportConfig#decompress()}. */
     public Builder decompress(boolean on) {
-      values.set(DECOMPRESS, on);
-      return this;
+      return set(DECOMPRESS, on);
     }
 
     /** The pool's time source; tests pass a fake one to control idle and lifetime limits. */
@@ -424,8 +387,7 @@ public final class NettyTransportConfig {
 
     /** Whether to report response bodies that are neither consumed nor closed. */
     public Builder leakDetection(boolean on) {
-      values.set(LEAK_DETECTION, on);
-      return this;
+      return set(LEAK_DETECTION, on);
     }
 
     /** Trusts these certificates in addition to the JDK's default trust store. */
@@ -438,8 +400,7 @@ public final class NettyTransportConfig {
 
     /** Trusts the certificates in this PEM file in addition to the JDK's defaults; null: none. */
     public Builder trustPem(Path pem) {
-      values.set(TRUST_PEM, pem);
-      return this;
+      return set(TRUST_PEM, pem);
     }
 
     /** How host names become addresses; the system resolver by default. */
@@ -450,12 +411,12 @@ public final class NettyTransportConfig {
 
     /** The configuration; at most {@code haul.pool.max-total} connections per origin. */
     public NettyTransportConfig build() {
-      int perHost = values.get(MAX_PER_HOST);
-      int total = values.get(MAX_TOTAL);
+      int perHost = get(MAX_PER_HOST);
+      int total = get(MAX_TOTAL);
       if (perHost > total) {
         throw MAX_PER_HOST.invalid(perHost, "<= " + MAX_TOTAL.name() + ", " + total);
       }
-      return new NettyTransportConfig(this);
+      return new NettyTransportConfig(values(), this);
     }
   }
 }
