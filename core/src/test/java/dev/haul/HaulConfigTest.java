@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.haul.config.ConfigSource;
+import dev.haul.spi.RawResponse;
+import dev.haul.spi.RetryPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -153,5 +155,41 @@ class HaulConfigTest {
     assertThat(Redaction.isSecretKey("haul.timeout.connect")).isFalse();
     assertThat(Redaction.isSecretKey("haul.auth.bearer-origins")).isFalse();
     assertThat(Redaction.isSecretKey("haul.auth.bearer-token")).isTrue();
+  }
+
+  @Test
+  void retryAndCircuitSettingsAreReadOnceAndDriveThePolicy() {
+    ConfigSource source = ConfigSource.fromMap(Map.of("haul.retry.max-retries", "1", "haul.retry.base-delay", "0s",
+        "haul.retry.max-delay", "0s", "haul.circuit.enabled", "true", "haul.circuit.minimum-calls", "7"));
+    HaulConfig config = HaulConfig.from(source);
+    assertThat(config.retry()).isEqualTo(RetrySettings.builder().read(source).build());
+    assertThat(config.circuit()).isEqualTo(CircuitBreakerSettings.builder().read(source).build());
+    assertThat(config.circuit().enabled()).isTrue();
+    assertThat(config.circuit().minimumCalls()).isEqualTo(7);
+    assertThat(HaulConfig.builder().retry(config.retry()).circuit(config.circuit()).build()).isEqualTo(config);
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+
+    // haul.retry.max-retries = 1: the first failed attempt is retried, the second is not.
+    RetryPolicy policy = RetryPolicy.fromConfig(config);
+    Request request = Request.get("http://h/");
+    RawResponse unavailable = RawResponse.builder().request(request).status(503).build();
+    assertThat(policy.decide(new RetryPolicy.Attempt(request, 1, unavailable, null)).shouldRetry()).isTrue();
+    RetryPolicy.Decision second = policy.decide(new RetryPolicy.Attempt(request, 2, unavailable, null));
+    assertThat(second.shouldRetry()).isFalse();
+    assertThat(second.reason()).contains("haul.retry.max-retries = 1");
+  }
+
+  @Test
+  void retrySettingsCheckTheirRulesWhereverTheyAreBuilt() {
+    assertThatThrownBy(() -> RetrySettings.builder().baseDelay(Duration.ofMinutes(1)).maxDelay(Duration.ofSeconds(10))
+        .build()).hasMessage("haul.retry.max-delay: 10s (expected: >= haul.retry.base-delay, 1m)");
+    assertThatThrownBy(() -> RetrySettings.builder().maxRetries(101))
+        .hasMessage("haul.retry.max-retries: 101 (expected: 0..100)");
+    assertThat(RetrySettings.builder().maxRetries(100).build().maxRetries()).isEqualTo(100);
+    assertThatThrownBy(() -> CircuitBreakerSettings.builder().failureRate(0.009))
+        .hasMessage("haul.circuit.failure-rate: 0.009 (expected: 0.01..1.0)");
+    assertThatThrownBy(() -> CircuitBreakerSettings.builder().window(Duration.ZERO))
+        .hasMessage("haul.circuit.window: 0s (expected: > 0)");
+    assertThat(RetrySettings.defaults().toString()).startsWith("RetrySettings{haul.retry.max-retries=3");
   }
 }
