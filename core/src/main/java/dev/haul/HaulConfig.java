@@ -2,102 +2,97 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.internal.Durations;
-import dev.haul.internal.Settings;
+import dev.haul.config.AbstractConfig;
+import dev.haul.config.ConfigKey;
+import dev.haul.config.ConfigSource;
+import dev.haul.config.ConfigType;
+import dev.haul.config.ConfigValues;
+import dev.haul.config.Validator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The core client's configuration: timeouts, call deadline, retry settings and the User-Agent.
- * Immutable; built with {@link #builder()}, read from {@link ConfigSource}s with
- * {@link #from(ConfigSource)}, and printed with {@link #dump()}.
+ * The core client's configuration: timeouts, call deadline, retry, redirect, authentication and
+ * circuit breaker settings, and the User-Agent. Immutable; built with {@link #builder()}, read from
+ * {@link ConfigSource}s with {@link #from(ConfigSource)}, and printed with {@link #dump()}.
  *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><th>key</th><th>default</th><th>range</th></tr>
- *   <tr><td>haul.timeout.connect</td><td>10s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.timeout.tls-handshake</td><td>10s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.timeout.pool-acquire</td><td>30s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.timeout.write</td><td>30s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.timeout.response-headers</td><td>30s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.timeout.read-idle</td><td>30s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.timeout.call</td><td>0s (none)</td><td>&gt;= 0</td></tr>
- *   <tr><td>haul.retry.max-retries</td><td>3</td><td>0..100</td></tr>
- *   <tr><td>haul.retry.base-delay</td><td>1s</td><td>&gt;= 0</td></tr>
- *   <tr><td>haul.retry.multiplier</td><td>2.0</td><td>1.0..10.0</td></tr>
- *   <tr><td>haul.retry.max-delay</td><td>30s</td><td>&gt;= base-delay</td></tr>
- *   <tr><td>haul.retry.max-retry-after</td><td>120s</td><td>&gt;= 0</td></tr>
- *   <tr><td>haul.retry.budget-ratio</td><td>0.2</td><td>0.0..10.0</td></tr>
- *   <tr><td>haul.retry.budget-min-per-second</td><td>1.0</td><td>0.0..10000.0</td></tr>
- *   <tr><td>haul.redirect.max-hops</td><td>20</td><td>0..100 (0: do not follow)</td></tr>
- *   <tr><td>haul.redirect.allow-https-to-http</td><td>false</td><td>boolean</td></tr>
- *   <tr><td>haul.redirect.trusted-origins</td><td>(none)</td><td>origins that keep credentials</td></tr>
- *   <tr><td>haul.auth.bearer-token</td><td>(none)</td><td>secret</td></tr>
- *   <tr><td>haul.auth.bearer-origins</td><td>(none)</td><td>origins the token goes to</td></tr>
- *   <tr><td>haul.circuit.enabled</td><td>false</td><td>boolean</td></tr>
- *   <tr><td>haul.circuit.failure-rate</td><td>0.5</td><td>0.01..1.0</td></tr>
- *   <tr><td>haul.circuit.minimum-calls</td><td>20</td><td>1..100000</td></tr>
- *   <tr><td>haul.circuit.window</td><td>10s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.circuit.consecutive-failures</td><td>5</td><td>0..100000 (0: off)</td></tr>
- *   <tr><td>haul.circuit.open-duration</td><td>30s</td><td>&gt; 0</td></tr>
- *   <tr><td>haul.user-agent</td><td>haul/0.1.0</td><td>a header value; empty: send none</td></tr>
- * </table>
+ * <p>Every key, its default, its range and its documentation line is a {@link ConfigKey} in
+ * {@link #KEYS} (the timeouts' keys are on {@link Timeouts.Kind}, the retry and circuit keys on
+ * {@link RetrySettings} and {@link CircuitBreakerSettings}); the README's configuration table is
+ * checked against them by a test.
  */
-public final class HaulConfig {
+public final class HaulConfig extends AbstractConfig {
 
   /** The User-Agent sent when the request has none. */
   public static final String DEFAULT_USER_AGENT = "haul/0.1.0";
 
+  private static final ConfigType<Set<Origin>> ORIGINS = ConfigType.of("origins such as https://api.example.com",
+      HaulConfig::parseOrigins, HaulConfig::formatOrigins);
+
+  /** The deadline of a whole call; zero means none. */
+  public static final ConfigKey<Duration> CALL_TIMEOUT = ConfigKey.of("haul.timeout.call", ConfigType.DURATION,
+      Duration.ZERO, Validator.nonNegative(), "whole call, across redirects and retries; 0s: none");
+  /** Redirects followed at most; 0 turns following off. */
+  public static final ConfigKey<Integer> REDIRECT_MAX_HOPS = ConfigKey.of("haul.redirect.max-hops",
+      ConfigType.INTEGER, 20, Validator.between(0, 100), "redirects followed; 0 returns 3xx responses as they are");
+  /** Whether a redirect from https to http is followed. */
+  public static final ConfigKey<Boolean> REDIRECT_ALLOW_HTTPS_TO_HTTP = ConfigKey.of(
+      "haul.redirect.allow-https-to-http", ConfigType.BOOLEAN, false, "follow a downgrade from https to http");
+  /** Origins that keep credentials across a redirect. */
+  public static final ConfigKey<Set<Origin>> REDIRECT_TRUSTED_ORIGINS = ConfigKey.of(
+      "haul.redirect.trusted-origins", ORIGINS, Set.of(),
+      "origins that keep `Authorization`, `Cookie` and sensitive headers across a redirect");
+  /** The Bearer key; a secret. */
+  public static final ConfigKey<String> BEARER_TOKEN = ConfigKey.of("haul.auth.bearer-token",
+      ConfigType.of("a token", s -> s.isBlank() ? null : s.trim(), s -> s), null,
+      Validator.of("no control characters", HaulConfig::isHeaderValue),
+      "a Bearer key (secret: redacted in `dump()`, logs and errors)…").secret();
+  /** The origins the Bearer key goes to. */
+  public static final ConfigKey<Set<Origin>> BEARER_ORIGINS = ConfigKey.of("haul.auth.bearer-origins", ORIGINS,
+      Set.of(), "…sent only to these origins, e.g. `https://civitai.com`");
+  /** The User-Agent added to requests that have none. */
+  public static final ConfigKey<String> USER_AGENT = ConfigKey.of("haul.user-agent", ConfigType.STRING,
+      DEFAULT_USER_AGENT, Validator.of("a User-Agent header value; empty: send none", HaulConfig::isHeaderValue),
+      "sent when the request has none; empty: no `User-Agent`");
+
+  /** Every core key, in documentation order. */
+  public static final List<ConfigKey<?>> KEYS = keys();
+
   private static final HaulConfig DEFAULTS = builder().build();
 
   private final Timeouts timeouts;
-  private final Duration callTimeout;
-  private final int retryMaxRetries;
-  private final Duration retryBaseDelay;
-  private final double retryMultiplier;
-  private final Duration retryMaxDelay;
-  private final Duration retryMaxRetryAfter;
-  private final double retryBudgetRatio;
-  private final double retryBudgetMinPerSecond;
-  private final int redirectMaxHops;
-  private final boolean redirectAllowHttpsToHttp;
-  private final Set<Origin> redirectTrustedOrigins;
-  private final String bearerToken;
-  private final Set<Origin> bearerOrigins;
-  private final boolean circuitEnabled;
-  private final double circuitFailureRate;
-  private final int circuitMinimumCalls;
-  private final Duration circuitWindow;
-  private final int circuitConsecutiveFailures;
-  private final Duration circuitOpenDuration;
-  private final String userAgent;
+  private final RetrySettings retry;
+  private final CircuitBreakerSettings circuit;
 
-  private HaulConfig(Builder b) {
-    this.timeouts = Timeouts.of(b.timeouts);
-    this.callTimeout = b.callTimeout;
-    this.retryMaxRetries = b.retryMaxRetries;
-    this.retryBaseDelay = b.retryBaseDelay;
-    this.retryMultiplier = b.retryMultiplier;
-    this.retryMaxDelay = b.retryMaxDelay;
-    this.retryMaxRetryAfter = b.retryMaxRetryAfter;
-    this.retryBudgetRatio = b.retryBudgetRatio;
-    this.retryBudgetMinPerSecond = b.retryBudgetMinPerSecond;
-    this.redirectMaxHops = b.redirectMaxHops;
-    this.redirectAllowHttpsToHttp = b.redirectAllowHttpsToHttp;
-    this.redirectTrustedOrigins = Set.copyOf(b.redirectTrustedOrigins);
-    this.bearerToken = b.bearerToken;
-    this.bearerOrigins = Set.copyOf(b.bearerOrigins);
-    this.circuitEnabled = b.circuitEnabled;
-    this.circuitFailureRate = b.circuitFailureRate;
-    this.circuitMinimumCalls = b.circuitMinimumCalls;
-    this.circuitWindow = b.circuitWindow;
-    this.circuitConsecutiveFailures = b.circuitConsecutiveFailures;
-    this.circuitOpenDuration = b.circuitOpenDuration;
-    this.userAgent = b.userAgent;
+  private HaulConfig(ConfigValues values) {
+    super(values);
+    EnumMap<Timeouts.Kind, Duration> t = new EnumMap<>(Timeouts.Kind.class);
+    for (Timeouts.Kind k : Timeouts.Kind.values()) {
+      t.put(k, get(k.configKey()));
+    }
+    this.timeouts = Timeouts.of(t);
+    this.retry = RetrySettings.builder().setAll(this).build();
+    this.circuit = CircuitBreakerSettings.builder().setAll(this).build();
+  }
+
+  private static List<ConfigKey<?>> keys() {
+    List<ConfigKey<?>> keys = new ArrayList<>();
+    for (Timeouts.Kind k : Timeouts.Kind.values()) {
+      keys.add(k.configKey());
+    }
+    keys.add(CALL_TIMEOUT);
+    keys.addAll(RetrySettings.KEYS);
+    keys.addAll(List.of(REDIRECT_MAX_HOPS, REDIRECT_ALLOW_HTTPS_TO_HTTP, REDIRECT_TRUSTED_ORIGINS, BEARER_TOKEN,
+        BEARER_ORIGINS));
+    keys.addAll(CircuitBreakerSettings.KEYS);
+    keys.add(USER_AGENT);
+    return List.copyOf(keys);
   }
 
   /** Every key at its default. */
@@ -105,8 +100,9 @@ public final class HaulConfig {
     return DEFAULTS;
   }
 
+  /** A builder at the defaults. */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(null);
   }
 
   /** Defaults overridden by every {@code haul.*} core key that {@code source} sets. */
@@ -114,6 +110,7 @@ public final class HaulConfig {
     return builder().read(source).build();
   }
 
+  /** A builder that starts from this configuration. */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -125,374 +122,144 @@ public final class HaulConfig {
 
   /** The deadline for a whole call, if one is configured ({@code haul.timeout.call} > 0). */
   public Optional<Duration> callTimeout() {
-    return callTimeout.isZero() ? Optional.empty() : Optional.of(callTimeout);
+    Duration d = get(CALL_TIMEOUT);
+    return d.isZero() ? Optional.empty() : Optional.of(d);
   }
 
-  public int retryMaxRetries() {
-    return retryMaxRetries;
-  }
-
-  public Duration retryBaseDelay() {
-    return retryBaseDelay;
-  }
-
-  public double retryMultiplier() {
-    return retryMultiplier;
-  }
-
-  public Duration retryMaxDelay() {
-    return retryMaxDelay;
-  }
-
-  public Duration retryMaxRetryAfter() {
-    return retryMaxRetryAfter;
-  }
-
-  public double retryBudgetRatio() {
-    return retryBudgetRatio;
-  }
-
-  public double retryBudgetMinPerSecond() {
-    return retryBudgetMinPerSecond;
+  /** The retry settings ({@code haul.retry.*}) of the default retry policy. */
+  public RetrySettings retry() {
+    return retry;
   }
 
   /** Redirects followed at most; 0 turns following off. */
   public int redirectMaxHops() {
-    return redirectMaxHops;
+    return get(REDIRECT_MAX_HOPS);
   }
 
+  /** Whether a redirect from https to http is followed. */
   public boolean redirectAllowHttpsToHttp() {
-    return redirectAllowHttpsToHttp;
+    return get(REDIRECT_ALLOW_HTTPS_TO_HTTP);
   }
 
   /** Origins that keep credentials and sensitive headers when a redirect leads to them. */
   public Set<Origin> redirectTrustedOrigins() {
-    return redirectTrustedOrigins;
+    return get(REDIRECT_TRUSTED_ORIGINS);
   }
 
   /** The Bearer credential of {@code haul.auth.bearer-token} and {@code haul.auth.bearer-origins}. */
   public Optional<BearerAuth> bearerAuth() {
-    if (bearerToken == null) {
-      return Optional.empty();
-    }
-    return Optional.of(BearerAuth.of(() -> bearerToken, bearerOrigins));
+    String token = get(BEARER_TOKEN);
+    return token == null ? Optional.empty() : Optional.of(BearerAuth.of(() -> token, get(BEARER_ORIGINS)));
   }
 
-  public boolean circuitEnabled() {
-    return circuitEnabled;
-  }
-
-  public double circuitFailureRate() {
-    return circuitFailureRate;
-  }
-
-  public int circuitMinimumCalls() {
-    return circuitMinimumCalls;
-  }
-
-  public Duration circuitWindow() {
-    return circuitWindow;
-  }
-
-  public int circuitConsecutiveFailures() {
-    return circuitConsecutiveFailures;
-  }
-
-  public Duration circuitOpenDuration() {
-    return circuitOpenDuration;
+  /** The circuit breaker settings ({@code haul.circuit.*}). */
+  public CircuitBreakerSettings circuit() {
+    return circuit;
   }
 
   /** The User-Agent added to requests that have none; empty when none is to be sent. */
   public String userAgent() {
-    return userAgent;
+    String ua = get(USER_AGENT);
+    return ua.isBlank() ? "" : ua;
   }
 
-  /**
-   * The effective configuration as key to printed value, in key order; values of secret-looking
-   * keys are redacted. Reading the result back with {@link ConfigSource#fromMap} gives an equal
-   * configuration.
-   */
-  public Map<String, String> dump() {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (Timeouts.Kind k : Timeouts.Kind.values()) {
-      m.put(k.key(), Durations.format(timeouts.get(k)));
-    }
-    m.put("haul.timeout.call", Durations.format(callTimeout));
-    m.put("haul.retry.max-retries", Integer.toString(retryMaxRetries));
-    m.put("haul.retry.base-delay", Durations.format(retryBaseDelay));
-    m.put("haul.retry.multiplier", Double.toString(retryMultiplier));
-    m.put("haul.retry.max-delay", Durations.format(retryMaxDelay));
-    m.put("haul.retry.max-retry-after", Durations.format(retryMaxRetryAfter));
-    m.put("haul.retry.budget-ratio", Double.toString(retryBudgetRatio));
-    m.put("haul.retry.budget-min-per-second", Double.toString(retryBudgetMinPerSecond));
-    m.put("haul.redirect.max-hops", Integer.toString(redirectMaxHops));
-    m.put("haul.redirect.allow-https-to-http", Boolean.toString(redirectAllowHttpsToHttp));
-    m.put("haul.redirect.trusted-origins", origins(redirectTrustedOrigins));
-    m.put("haul.auth.bearer-token", bearerToken == null ? "" : bearerToken);
-    m.put("haul.auth.bearer-origins", origins(bearerOrigins));
-    m.put("haul.circuit.enabled", Boolean.toString(circuitEnabled));
-    m.put("haul.circuit.failure-rate", Double.toString(circuitFailureRate));
-    m.put("haul.circuit.minimum-calls", Integer.toString(circuitMinimumCalls));
-    m.put("haul.circuit.window", Durations.format(circuitWindow));
-    m.put("haul.circuit.consecutive-failures", Integer.toString(circuitConsecutiveFailures));
-    m.put("haul.circuit.open-duration", Durations.format(circuitOpenDuration));
-    m.put("haul.user-agent", userAgent);
-    m.replaceAll((k, v) -> Redaction.isSecretKey(k) && !v.isEmpty() ? Redaction.REDACTED : v);
-    return m;
-  }
-
-  private static String origins(Set<Origin> origins) {
-    return origins.stream().map(Origin::toString).sorted().collect(java.util.stream.Collectors.joining(","));
-  }
-
-  private static Set<Origin> parseOrigins(String key, String list) {
-    Set<Origin> out = new java.util.LinkedHashSet<>();
+  private static Set<Origin> parseOrigins(String list) {
+    Set<Origin> out = new LinkedHashSet<>();
     for (String part : list.split(",")) {
       if (!part.isBlank()) {
-        try {
-          out.add(Origin.parse(part.trim()));
-        } catch (IllegalArgumentException e) {
-          throw Settings.outOfRange(key, "'" + part.trim() + "'", "origins such as https://api.example.com");
-        }
+        out.add(Origin.parse(part.trim()));
       }
     }
-    return out;
+    return Set.copyOf(out);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof HaulConfig c && dump().equals(c.dump())
-        && java.util.Objects.equals(bearerToken, c.bearerToken);
+  private static String formatOrigins(Set<Origin> origins) {
+    return origins.stream().map(Origin::toString).sorted().collect(Collectors.joining(","));
   }
 
-  @Override
-  public int hashCode() {
-    return dump().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "HaulConfig" + dump();
+  private static boolean isHeaderValue(String value) {
+    try {
+      Headers.checkValue("value", value);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Builds a {@link HaulConfig}; each setter validates its value at once. */
-  public static final class Builder {
-    private final EnumMap<Timeouts.Kind, Duration> timeouts = new EnumMap<>(Timeouts.Kind.class);
-    private Duration callTimeout = Duration.ZERO;
-    private int retryMaxRetries = 3;
-    private Duration retryBaseDelay = Duration.ofSeconds(1);
-    private double retryMultiplier = 2.0;
-    private Duration retryMaxDelay = Duration.ofSeconds(30);
-    private Duration retryMaxRetryAfter = Duration.ofSeconds(120);
-    private double retryBudgetRatio = 0.2;
-    private double retryBudgetMinPerSecond = 1.0;
-    private int redirectMaxHops = 20;
-    private boolean redirectAllowHttpsToHttp;
-    private Set<Origin> redirectTrustedOrigins = Set.of();
-    private String bearerToken;
-    private Set<Origin> bearerOrigins = Set.of();
-    private boolean circuitEnabled;
-    private double circuitFailureRate = 0.5;
-    private int circuitMinimumCalls = 20;
-    private Duration circuitWindow = Duration.ofSeconds(10);
-    private int circuitConsecutiveFailures = 5;
-    private Duration circuitOpenDuration = Duration.ofSeconds(30);
-    private String userAgent = DEFAULT_USER_AGENT;
+  public static final class Builder extends AbstractConfig.Builder<Builder> {
 
-    private Builder() {
-      timeouts.put(Timeouts.Kind.CONNECT, Duration.ofSeconds(10));
-      timeouts.put(Timeouts.Kind.TLS_HANDSHAKE, Duration.ofSeconds(10));
-      timeouts.put(Timeouts.Kind.POOL_ACQUIRE, Duration.ofSeconds(30));
-      timeouts.put(Timeouts.Kind.WRITE, Duration.ofSeconds(30));
-      timeouts.put(Timeouts.Kind.RESPONSE_HEADERS, Duration.ofSeconds(30));
-      timeouts.put(Timeouts.Kind.READ_IDLE, Duration.ofSeconds(30));
+    private Builder(HaulConfig from) {
+      super(KEYS, from);
     }
 
-    private Builder(HaulConfig c) {
-      for (Timeouts.Kind k : Timeouts.Kind.values()) {
-        timeouts.put(k, c.timeouts.get(k));
-      }
-      callTimeout = c.callTimeout;
-      retryMaxRetries = c.retryMaxRetries;
-      retryBaseDelay = c.retryBaseDelay;
-      retryMultiplier = c.retryMultiplier;
-      retryMaxDelay = c.retryMaxDelay;
-      retryMaxRetryAfter = c.retryMaxRetryAfter;
-      retryBudgetRatio = c.retryBudgetRatio;
-      retryBudgetMinPerSecond = c.retryBudgetMinPerSecond;
-      redirectMaxHops = c.redirectMaxHops;
-      redirectAllowHttpsToHttp = c.redirectAllowHttpsToHttp;
-      redirectTrustedOrigins = c.redirectTrustedOrigins;
-      bearerToken = c.bearerToken;
-      bearerOrigins = c.bearerOrigins;
-      circuitEnabled = c.circuitEnabled;
-      circuitFailureRate = c.circuitFailureRate;
-      circuitMinimumCalls = c.circuitMinimumCalls;
-      circuitWindow = c.circuitWindow;
-      circuitConsecutiveFailures = c.circuitConsecutiveFailures;
-      circuitOpenDuration = c.circuitOpenDuration;
-      userAgent = c.userAgent;
-    }
-
-    /** Sets every core key that {@code source} has. */
-    public Builder read(ConfigSource source) {
-      Settings s = new Settings(requireNonNull(source, "source is null"));
-      for (Timeouts.Kind k : Timeouts.Kind.values()) {
-        s.duration(k.key(), d -> timeout(k, d));
-      }
-      s.duration("haul.timeout.call", this::callTimeout);
-      s.integer("haul.retry.max-retries", this::retryMaxRetries);
-      s.duration("haul.retry.base-delay", this::retryBaseDelay);
-      s.decimal("haul.retry.multiplier", this::retryMultiplier);
-      s.duration("haul.retry.max-delay", this::retryMaxDelay);
-      s.duration("haul.retry.max-retry-after", this::retryMaxRetryAfter);
-      s.decimal("haul.retry.budget-ratio", v -> retryBudget(v, retryBudgetMinPerSecond));
-      s.decimal("haul.retry.budget-min-per-second", v -> retryBudget(retryBudgetRatio, v));
-      s.integer("haul.redirect.max-hops", this::redirectMaxHops);
-      s.bool("haul.redirect.allow-https-to-http", this::redirectAllowHttpsToHttp);
-      s.string("haul.redirect.trusted-origins",
-          v -> redirectTrustedOrigins(parseOrigins("haul.redirect.trusted-origins", v)));
-      s.string("haul.auth.bearer-origins", v -> bearerOrigins = parseOrigins("haul.auth.bearer-origins", v));
-      s.string("haul.auth.bearer-token", v -> bearerToken = v.isBlank() ? null : checkToken(v.trim()));
-      s.bool("haul.circuit.enabled", v -> circuitEnabled = v);
-      s.decimal("haul.circuit.failure-rate", v -> circuit(v, circuitMinimumCalls, circuitWindow,
-          circuitConsecutiveFailures, circuitOpenDuration));
-      s.integer("haul.circuit.minimum-calls", v -> circuit(circuitFailureRate, v, circuitWindow,
-          circuitConsecutiveFailures, circuitOpenDuration));
-      s.duration("haul.circuit.window", v -> circuit(circuitFailureRate, circuitMinimumCalls, v,
-          circuitConsecutiveFailures, circuitOpenDuration));
-      s.integer("haul.circuit.consecutive-failures", v -> circuit(circuitFailureRate, circuitMinimumCalls,
-          circuitWindow, v, circuitOpenDuration));
-      s.duration("haul.circuit.open-duration", v -> circuit(circuitFailureRate, circuitMinimumCalls,
-          circuitWindow, circuitConsecutiveFailures, v));
-      s.string("haul.user-agent", this::userAgent);
-      return this;
-    }
-
-    /** Retries at most {@code ratio} of recent requests plus {@code minPerSecond} per second, per origin. */
-    public Builder retryBudget(double ratio, double minPerSecond) {
-      this.retryBudgetRatio = Settings.range("haul.retry.budget-ratio", ratio, 0.0, 10.0);
-      this.retryBudgetMinPerSecond = Settings.range("haul.retry.budget-min-per-second", minPerSecond, 0.0, 10_000.0);
-      return this;
-    }
-
-    /** Redirects followed at most; 0 returns redirect responses as they are. */
-    public Builder redirectMaxHops(int n) {
-      this.redirectMaxHops = Settings.range("haul.redirect.max-hops", n, 0, 100);
-      return this;
-    }
-
-    public Builder redirectAllowHttpsToHttp(boolean allow) {
-      this.redirectAllowHttpsToHttp = allow;
-      return this;
-    }
-
-    /** Origins that keep credentials when a redirect leads to them. */
-    public Builder redirectTrustedOrigins(Set<Origin> origins) {
-      this.redirectTrustedOrigins = Set.copyOf(origins);
-      return this;
-    }
-
-    /** A Bearer token sent only to {@code origins}. */
-    public Builder bearer(String token, Set<Origin> origins) {
-      this.bearerToken = checkToken(requireNonNull(token, "haul.auth.bearer-token is null"));
-      this.bearerOrigins = Set.copyOf(origins);
-      return this;
-    }
-
-    /** Turns the per-origin circuit breaker on or off. */
-    public Builder circuitEnabled(boolean on) {
-      this.circuitEnabled = on;
-      return this;
-    }
-
-    /** The circuit breaker's thresholds. */
-    public Builder circuit(double failureRate, int minimumCalls, Duration window, int consecutiveFailures,
-        Duration openDuration) {
-      this.circuitFailureRate = Settings.range("haul.circuit.failure-rate", failureRate, 0.01, 1.0);
-      this.circuitMinimumCalls = Settings.range("haul.circuit.minimum-calls", minimumCalls, 1, 100_000);
-      Settings.range("haul.circuit.consecutive-failures", consecutiveFailures, 0, 100_000);
-      this.circuitWindow = Settings.positive("haul.circuit.window", window);
-      this.circuitConsecutiveFailures = consecutiveFailures;
-      this.circuitOpenDuration = Settings.positive("haul.circuit.open-duration", openDuration);
-      return this;
-    }
-
-    private static String checkToken(String token) {
-      try {
-        Headers.checkValue("Authorization", token);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("haul.auth.bearer-token: " + Redaction.REDACTED
-            + " (expected: no control characters)");
-      }
-      return token;
-    }
-
+    /** One kind of timeout; it must be above zero. */
     public Builder timeout(Timeouts.Kind kind, Duration d) {
-      timeouts.put(kind, Timeouts.positive(kind, d));
-      return this;
+      return set(kind.configKey(), d);
     }
 
+    /** The TCP connect timeout. */
     public Builder connectTimeout(Duration d) {
       return timeout(Timeouts.Kind.CONNECT, d);
     }
 
+    /** The longest wait for a body byte. */
     public Builder readIdleTimeout(Duration d) {
       return timeout(Timeouts.Kind.READ_IDLE, d);
     }
 
+    /** The longest wait for the response headers once the request is sent. */
     public Builder responseHeadersTimeout(Duration d) {
       return timeout(Timeouts.Kind.RESPONSE_HEADERS, d);
     }
 
     /** The deadline of a whole call; zero means none. */
     public Builder callTimeout(Duration d) {
-      this.callTimeout = Settings.nonNegative("haul.timeout.call", d);
-      return this;
+      return set(CALL_TIMEOUT, d);
     }
 
-    public Builder retryMaxRetries(int n) {
-      this.retryMaxRetries = Settings.range("haul.retry.max-retries", n, 0, 100);
-      return this;
+    /** The retry settings of the default retry policy. */
+    public Builder retry(RetrySettings retry) {
+      return setAll(retry);
     }
 
-    public Builder retryBaseDelay(Duration d) {
-      this.retryBaseDelay = Settings.nonNegative("haul.retry.base-delay", d);
-      return this;
+    /** Redirects followed at most; 0 returns redirect responses as they are. */
+    public Builder redirectMaxHops(int n) {
+      return set(REDIRECT_MAX_HOPS, n);
     }
 
-    public Builder retryMultiplier(double m) {
-      this.retryMultiplier = Settings.range("haul.retry.multiplier", m, 1.0, 10.0);
-      return this;
+    /** Whether a redirect from https to http is followed. */
+    public Builder redirectAllowHttpsToHttp(boolean allow) {
+      return set(REDIRECT_ALLOW_HTTPS_TO_HTTP, allow);
     }
 
-    public Builder retryMaxDelay(Duration d) {
-      this.retryMaxDelay = Settings.nonNegative("haul.retry.max-delay", d);
-      return this;
+    /** Origins that keep credentials when a redirect leads to them. */
+    public Builder redirectTrustedOrigins(Set<Origin> origins) {
+      return set(REDIRECT_TRUSTED_ORIGINS, Set.copyOf(origins));
     }
 
-    public Builder retryMaxRetryAfter(Duration d) {
-      this.retryMaxRetryAfter = Settings.nonNegative("haul.retry.max-retry-after", d);
-      return this;
+    /** A Bearer token sent only to {@code origins}. */
+    public Builder bearer(String token, Set<Origin> origins) {
+      return set(BEARER_TOKEN, requireNonNull(token, "haul.auth.bearer-token is null"))
+          .set(BEARER_ORIGINS, Set.copyOf(origins));
+    }
+
+    /** The circuit breaker settings, the breaker on or off among them. */
+    public Builder circuit(CircuitBreakerSettings circuit) {
+      return setAll(circuit);
     }
 
     /** The User-Agent for requests that have none; an empty (or blank) value sends none. */
     public Builder userAgent(String ua) {
-      Headers.checkValue("User-Agent", requireNonNull(ua, "haul.user-agent is null"));
-      this.userAgent = ua.isBlank() ? "" : ua;
-      return this;
+      return set(USER_AGENT, ua);
     }
 
+    /** The configuration; fails on settings that contradict each other. */
     public HaulConfig build() {
-      if (bearerToken != null && bearerOrigins.isEmpty()) {
-        throw Settings.outOfRange("haul.auth.bearer-origins", "''",
-            "the origins the bearer token is for, such as https://api.example.com");
+      if (get(BEARER_TOKEN) != null && get(BEARER_ORIGINS).isEmpty()) {
+        throw BEARER_ORIGINS.invalid(Set.of(), "the origins the bearer token is for, such as https://api.example.com");
       }
-      if (retryBaseDelay.compareTo(retryMaxDelay) > 0) {
-        throw Settings.outOfRange("haul.retry.max-delay", Durations.format(retryMaxDelay),
-            ">= haul.retry.base-delay, " + Durations.format(retryBaseDelay));
-      }
-      return new HaulConfig(this);
+      return new HaulConfig(values());
     }
   }
 }

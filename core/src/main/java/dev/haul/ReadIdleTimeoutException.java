@@ -1,6 +1,6 @@
 package dev.haul;
 
-import dev.haul.internal.Durations;
+import dev.haul.config.Durations;
 import java.net.URI;
 import java.time.Duration;
 

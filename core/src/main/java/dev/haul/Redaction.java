@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public final class Redaction {
 
   /** What replaces a redacted value. */
-  public static final String REDACTED = "<redacted>";
+  public static final String REDACTED = dev.haul.config.ConfigKey.REDACTED;
 
   private static final Set<String> SENSITIVE_HEADERS =
       Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",

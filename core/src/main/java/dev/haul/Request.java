@@ -288,7 +288,7 @@ public final class Request {
     public Builder callTimeout(Duration duration) {
       requireNonNull(duration, "callTimeout is null");
       if (duration.isNegative() || duration.isZero()) {
-        throw new IllegalArgumentException("callTimeout: " + dev.haul.internal.Durations.format(duration)
+        throw new IllegalArgumentException("callTimeout: " + dev.haul.config.Durations.format(duration)
             + " (expected: > 0)");
       }
       this.callTimeout = duration;

@@ -1,5 +1,8 @@
 package dev.haul;
 
+import dev.haul.config.ConfigKey;
+import dev.haul.config.ConfigType;
+import dev.haul.config.Validator;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,27 +16,32 @@ public final class Timeouts {
   /** The timeouts a transport enforces, each raising its own exception type. */
   public enum Kind {
     /** TCP connect. */
-    CONNECT("haul.timeout.connect"),
+    CONNECT("haul.timeout.connect", Duration.ofSeconds(10), "TCP connect"),
     /** TLS handshake after connect. */
-    TLS_HANDSHAKE("haul.timeout.tls-handshake"),
+    TLS_HANDSHAKE("haul.timeout.tls-handshake", Duration.ofSeconds(10), "TLS handshake"),
     /** Waiting for a pooled connection. */
-    POOL_ACQUIRE("haul.timeout.pool-acquire"),
+    POOL_ACQUIRE("haul.timeout.pool-acquire", Duration.ofSeconds(30), "waiting for a pooled connection"),
     /** Writing the request while the socket accepts no bytes. */
-    WRITE("haul.timeout.write"),
+    WRITE("haul.timeout.write", Duration.ofSeconds(30), "socket accepts no request bytes"),
     /** From the end of the request to the end of the response headers. */
-    RESPONSE_HEADERS("haul.timeout.response-headers"),
+    RESPONSE_HEADERS("haul.timeout.response-headers", Duration.ofSeconds(30), "request sent, no response headers yet"),
     /** No byte of the response body for this long. */
-    READ_IDLE("haul.timeout.read-idle");
+    READ_IDLE("haul.timeout.read-idle", Duration.ofSeconds(30), "no body byte for this long");
 
-    private final String key;
+    private final ConfigKey<Duration> configKey;
 
-    Kind(String key) {
-      this.key = key;
+    Kind(String key, Duration defaultValue, String doc) {
+      this.configKey = ConfigKey.of(key, ConfigType.DURATION, defaultValue, Validator.positive(), doc);
     }
 
     /** The configuration key of this timeout. */
     public String key() {
-      return key;
+      return configKey.name();
+    }
+
+    /** The descriptor of this timeout's key: default, range and documentation. */
+    public ConfigKey<Duration> configKey() {
+      return configKey;
     }
   }
 
@@ -84,7 +92,7 @@ public final class Timeouts {
   }
 
   static Duration positive(Kind kind, Duration d) {
-    return dev.haul.internal.Settings.positive(kind.key(), d);
+    return kind.configKey().check(java.util.Objects.requireNonNull(d, () -> kind.key() + " is null"));
   }
 
   @Override

@@ -43,8 +43,9 @@ class CircuitAndBudgetTest {
 
   @Test
   void opensAfterConsecutiveFailuresFailsFastAndProbesWhenHalfOpen() {
-    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
-        .circuit(0.5, 100, Duration.ofSeconds(10), 3, Duration.ofSeconds(30)).build();
+    HaulConfig config = HaulConfig.builder().circuit(CircuitBreakerSettings.builder().enabled(true)
+        .failureRate(0.5).minimumCalls(100)
+        .window(Duration.ofSeconds(10)).consecutiveFailures(3).openDuration(Duration.ofSeconds(30)).build()).build();
     try (HaulClient client = Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
         .ticker(now::get).addEventListener(recorder).build()) {
       Origin origin = Origin.parse("http://flaky");
@@ -78,8 +79,9 @@ class CircuitAndBudgetTest {
   private static final Origin FLAKY = Origin.parse("http://flaky");
 
   private HaulClient breakerClient() {
-    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
-        .circuit(0.5, 100, Duration.ofSeconds(10), 3, Duration.ofSeconds(30)).build();
+    HaulConfig config = HaulConfig.builder().circuit(CircuitBreakerSettings.builder().enabled(true)
+        .failureRate(0.5).minimumCalls(100)
+        .window(Duration.ofSeconds(10)).consecutiveFailures(3).openDuration(Duration.ofSeconds(30)).build()).build();
     return Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
         .ticker(now::get).addEventListener(recorder).build();
   }
@@ -255,8 +257,9 @@ class CircuitAndBudgetTest {
 
   @Test
   void opensOnFailureRateOverTheWindow() {
-    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
-        .circuit(0.5, 4, Duration.ofSeconds(10), 0, Duration.ofSeconds(5)).build();
+    HaulConfig config = HaulConfig.builder().circuit(CircuitBreakerSettings.builder().enabled(true)
+        .failureRate(0.5).minimumCalls(4)
+        .window(Duration.ofSeconds(10)).consecutiveFailures(0).openDuration(Duration.ofSeconds(5)).build()).build();
     try (HaulClient client = Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
         .ticker(now::get).addEventListener(recorder).build()) {
       int[] statuses = {200, 500, 200, 502};
@@ -270,8 +273,9 @@ class CircuitAndBudgetTest {
 
   @Test
   void failuresOutsideTheWindowAreForgotten() {
-    HaulConfig config = HaulConfig.builder().circuitEnabled(true)
-        .circuit(0.5, 4, Duration.ofSeconds(10), 0, Duration.ofSeconds(5)).build();
+    HaulConfig config = HaulConfig.builder().circuit(CircuitBreakerSettings.builder().enabled(true)
+        .failureRate(0.5).minimumCalls(4)
+        .window(Duration.ofSeconds(10)).consecutiveFailures(0).openDuration(Duration.ofSeconds(5)).build()).build();
     try (HaulClient client = Haul.newBuilder().transport(transport).config(config).retryPolicy(RetryPolicy.none())
         .ticker(now::get).build()) {
       for (int s : new int[] {500, 500, 500}) {
@@ -287,8 +291,7 @@ class CircuitAndBudgetTest {
 
   @Test
   void retryBudgetStopsARetryStorm() {
-    RetryPolicy policy = RetryPolicy.builder().baseDelay(Duration.ZERO).maxDelay(Duration.ZERO)
-        .budget(0.2, 0.2).ticker(now::get).build(); // floor: 2 retries per 10 s window
+    RetryPolicy policy = RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ZERO).maxDelay(Duration.ZERO).budget(0.2, 0.2).build()).ticker(now::get).build(); // floor: 2 retries per 10 s window
     try (HaulClient client = Haul.newBuilder().transport(transport).retryPolicy(policy)
         .ticker(now::get).addEventListener(recorder).build()) {
       for (int i = 0; i < 10; i++) {
@@ -301,7 +304,7 @@ class CircuitAndBudgetTest {
       }
       assertThat(transport.exchanges().size()).isLessThanOrEqualTo(5 + 3);
       assertThat(events).anyMatch(e -> e.contains("retry budget exhausted"));
-      assertThat(((dev.haul.internal.DefaultRetryPolicy) policy).budget().exhaustedCount()).isPositive();
+      assertThat(dev.haul.spi.TestingRetryPolicies.budgetExhaustions(policy)).isPositive();
       assertThat(attempts).isEqualTo(transport.exchanges().size());
     }
   }

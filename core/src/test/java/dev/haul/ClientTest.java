@@ -26,8 +26,7 @@ class ClientTest {
   private final List<String> order = Collections.synchronizedList(new ArrayList<>());
   private HaulClient client;
 
-  private static final RetryPolicy FAST = RetryPolicy.builder()
-      .baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build();
+  private static final RetryPolicy FAST = RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build()).build();
 
   @AfterEach
   void close() {
@@ -247,7 +246,7 @@ class ClientTest {
   @Test
   void callDeadlineSpansRetriesAndCapsAttemptTimeouts() {
     client = Haul.newBuilder().transport(transport)
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(50))
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(50)).build())
             .random(() -> 0.999).build())
         .build();
     // Every attempt hangs until cancelled.
@@ -283,7 +282,7 @@ class ClientTest {
   @Test
   void retryAfterAboveTheCapEndsWithATypedError() {
     client = Haul.newBuilder().transport(transport)
-        .retryPolicy(RetryPolicy.builder().maxRetryAfter(Duration.ofSeconds(5)).build()).build();
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().maxRetryAfter(Duration.ofSeconds(5)).build()).build()).build();
     transport.enqueue(503, Headers.of("Retry-After", "3600"), "later");
     assertThatThrownBy(() -> client.send(Request.get("http://h/"), BodyHandlers.ofString()))
         .isInstanceOf(RetryAfterExceededException.class)

@@ -66,7 +66,7 @@ class CloseAndDeadlineTest {
     // Issue 8 defect 7: the old "spans retries" test made one attempt. Two 503s with a short
     // backoff, then the third attempt hangs until the deadline.
     client = Haul.newBuilder().transport(transport)
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2)).build())
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2)).build()).build())
         .build();
     CompletableFuture<RawResponse> third = new CompletableFuture<>();
     transport.enqueue(503, "busy").enqueue(503, "busy").enqueue(ex -> third);
@@ -171,7 +171,7 @@ class CloseAndDeadlineTest {
     // deadline tasks; calls in backoff, waiting for a connection or streaming a body hung forever.
     CountDownLatch backingOff = new CountDownLatch(1);
     client = Haul.newBuilder().transport(transport)
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMinutes(10)).maxDelay(Duration.ofMinutes(10))
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMinutes(10)).maxDelay(Duration.ofMinutes(10)).build())
             .random(() -> 0.999).build())
         .addEventListener(new dev.haul.spi.EventListener() {
           @Override

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 /** Issue 9: the cache slot, the chain API, per-call identity on events, body and module events. */
 class ExtensionPointsTest {
 
-  private static final RetryPolicy FAST = RetryPolicy.builder()
-      .baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build();
+  private static final RetryPolicy FAST = RetryPolicy.of(RetrySettings.builder()
+      .baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build());
 
   private final FakeTransport transport = new FakeTransport();
   private final List<String> order = Collections.synchronizedList(new ArrayList<>());

@@ -3,6 +3,9 @@ package dev.haul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.haul.config.ConfigSource;
+import dev.haul.spi.RawResponse;
+import dev.haul.spi.RetryPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,11 +23,11 @@ class HaulConfigTest {
     assertThat(c.timeouts().get(Timeouts.Kind.RESPONSE_HEADERS)).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.timeouts().get(Timeouts.Kind.READ_IDLE)).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.callTimeout()).isEmpty();
-    assertThat(c.retryMaxRetries()).isEqualTo(3);
-    assertThat(c.retryBaseDelay()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(c.retryMultiplier()).isEqualTo(2.0);
-    assertThat(c.retryMaxDelay()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.retryMaxRetryAfter()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.retry().maxRetries()).isEqualTo(3);
+    assertThat(c.retry().baseDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.retry().multiplier()).isEqualTo(2.0);
+    assertThat(c.retry().maxDelay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.retry().maxRetryAfter()).isEqualTo(Duration.ofSeconds(120));
     assertThat(c.userAgent()).isEqualTo("haul/0.1.0");
     assertThat(HaulConfig.from(ConfigSource.fromMap(Map.of()))).isEqualTo(c);
   }
@@ -67,18 +70,20 @@ class HaulConfigTest {
         .timeout(Timeouts.Kind.RESPONSE_HEADERS, Duration.ofSeconds(6))
         .timeout(Timeouts.Kind.READ_IDLE, Duration.ofMillis(500))
         .callTimeout(Duration.ofMinutes(1))
-        .retryMaxRetries(7)
-        .retryBaseDelay(Duration.ofMillis(250))
-        .retryMultiplier(1.5)
-        .retryMaxDelay(Duration.ofSeconds(10))
-        .retryMaxRetryAfter(Duration.ofMinutes(1))
-        .retryBudget(0.5, 2.0)
+        .retry(RetrySettings.builder()
+            .maxRetries(7)
+            .baseDelay(Duration.ofMillis(250))
+            .multiplier(1.5)
+            .maxDelay(Duration.ofSeconds(10))
+            .maxRetryAfter(Duration.ofMinutes(1))
+            .budget(0.5, 2.0)
+            .build())
         .redirectMaxHops(5)
         .redirectAllowHttpsToHttp(true)
         .redirectTrustedOrigins(java.util.Set.of(Origin.parse("https://cdn.example.com")))
         .bearer("s3cr3t-canary", java.util.Set.of(Origin.parse("https://api.example.com")))
-        .circuitEnabled(true)
-        .circuit(0.25, 4, Duration.ofSeconds(30), 3, Duration.ofMinutes(1))
+        .circuit(CircuitBreakerSettings.builder().enabled(true).failureRate(0.25).minimumCalls(4)
+            .window(Duration.ofSeconds(30)).consecutiveFailures(3).openDuration(Duration.ofMinutes(1)).build())
         .userAgent("civitai-sync/2")
         .build();
     HaulConfig read = HaulConfig.from(ConfigSource.fromMap(props));
@@ -104,7 +109,7 @@ class HaulConfigTest {
         "HAUL_TIMEOUT_CONNECT", "3s", "HAUL_RETRY_MAX_RETRIES", "1"));
     HaulConfig c = HaulConfig.from(ConfigSource.fromMap(Map.of("haul.retry.max-retries", "5")).orElse(env));
     assertThat(c.timeouts().get(Timeouts.Kind.CONNECT)).isEqualTo(Duration.ofSeconds(3));
-    assertThat(c.retryMaxRetries()).isEqualTo(5); // the map wins over the environment
+    assertThat(c.retry().maxRetries()).isEqualTo(5); // the map wins over the environment
   }
 
   @Test
@@ -150,5 +155,41 @@ class HaulConfigTest {
     assertThat(Redaction.isSecretKey("haul.timeout.connect")).isFalse();
     assertThat(Redaction.isSecretKey("haul.auth.bearer-origins")).isFalse();
     assertThat(Redaction.isSecretKey("haul.auth.bearer-token")).isTrue();
+  }
+
+  @Test
+  void retryAndCircuitSettingsAreReadOnceAndDriveThePolicy() {
+    ConfigSource source = ConfigSource.fromMap(Map.of("haul.retry.max-retries", "1", "haul.retry.base-delay", "0s",
+        "haul.retry.max-delay", "0s", "haul.circuit.enabled", "true", "haul.circuit.minimum-calls", "7"));
+    HaulConfig config = HaulConfig.from(source);
+    assertThat(config.retry()).isEqualTo(RetrySettings.builder().read(source).build());
+    assertThat(config.circuit()).isEqualTo(CircuitBreakerSettings.builder().read(source).build());
+    assertThat(config.circuit().enabled()).isTrue();
+    assertThat(config.circuit().minimumCalls()).isEqualTo(7);
+    assertThat(HaulConfig.builder().retry(config.retry()).circuit(config.circuit()).build()).isEqualTo(config);
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+
+    // haul.retry.max-retries = 1: the first failed attempt is retried, the second is not.
+    RetryPolicy policy = RetryPolicy.fromConfig(config);
+    Request request = Request.get("http://h/");
+    RawResponse unavailable = RawResponse.builder().request(request).status(503).build();
+    assertThat(policy.decide(new RetryPolicy.Attempt(request, 1, unavailable, null)).shouldRetry()).isTrue();
+    RetryPolicy.Decision second = policy.decide(new RetryPolicy.Attempt(request, 2, unavailable, null));
+    assertThat(second.shouldRetry()).isFalse();
+    assertThat(second.reason()).contains("haul.retry.max-retries = 1");
+  }
+
+  @Test
+  void retrySettingsCheckTheirRulesWhereverTheyAreBuilt() {
+    assertThatThrownBy(() -> RetrySettings.builder().baseDelay(Duration.ofMinutes(1)).maxDelay(Duration.ofSeconds(10))
+        .build()).hasMessage("haul.retry.max-delay: 10s (expected: >= haul.retry.base-delay, 1m)");
+    assertThatThrownBy(() -> RetrySettings.builder().maxRetries(101))
+        .hasMessage("haul.retry.max-retries: 101 (expected: 0..100)");
+    assertThat(RetrySettings.builder().maxRetries(100).build().maxRetries()).isEqualTo(100);
+    assertThatThrownBy(() -> CircuitBreakerSettings.builder().failureRate(0.009))
+        .hasMessage("haul.circuit.failure-rate: 0.009 (expected: 0.01..1.0)");
+    assertThatThrownBy(() -> CircuitBreakerSettings.builder().window(Duration.ZERO))
+        .hasMessage("haul.circuit.window: 0s (expected: > 0)");
+    assertThat(RetrySettings.defaults().toString()).startsWith("RetrySettings{haul.retry.max-retries=3");
   }
 }

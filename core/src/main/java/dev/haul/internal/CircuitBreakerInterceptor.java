@@ -1,6 +1,7 @@
 package dev.haul.internal;
 
 import dev.haul.CallCancelledException;
+import dev.haul.CircuitBreakerSettings;
 import dev.haul.CircuitOpenException;
 import dev.haul.CircuitState;
 import dev.haul.ConnectTimeoutException;
@@ -33,15 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CircuitBreakerInterceptor implements Stage {
 
-  /** The breaker's settings. */
-  public record Settings(double failureRate, int minimumCalls, Duration window, int consecutiveFailures,
-      Duration openDuration) {}
-
-  private final Settings settings;
+  private final CircuitBreakerSettings settings;
   private final Ticker ticker;
   private final ConcurrentHashMap<Origin, Breaker> breakers = new ConcurrentHashMap<>();
 
-  public CircuitBreakerInterceptor(Settings settings, Ticker ticker) {
+  public CircuitBreakerInterceptor(CircuitBreakerSettings settings, Ticker ticker) {
     this.settings = settings;
     this.ticker = ticker;
   }

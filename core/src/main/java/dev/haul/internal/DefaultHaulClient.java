@@ -122,10 +122,8 @@ public final class DefaultHaulClient implements HaulClient {
     if (parts.cache() != null) {
       layout.add(ChainLayout.Slot.CACHE, parts.cache());
     }
-    if (config.circuitEnabled()) {
-      this.circuitBreaker = new CircuitBreakerInterceptor(new CircuitBreakerInterceptor.Settings(
-          config.circuitFailureRate(), config.circuitMinimumCalls(), config.circuitWindow(),
-          config.circuitConsecutiveFailures(), config.circuitOpenDuration()), parts.ticker());
+    if (config.circuit().enabled()) {
+      this.circuitBreaker = new CircuitBreakerInterceptor(config.circuit(), parts.ticker());
       layout.add(ChainLayout.Slot.CIRCUIT_BREAKER, circuitBreaker);
     } else {
       this.circuitBreaker = null;

@@ -4,6 +4,7 @@ import dev.haul.ClientClosedException;
 import dev.haul.ConnectionClosedException;
 import dev.haul.HaulException;
 import dev.haul.Request;
+import dev.haul.config.Durations;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
 import dev.haul.spi.RawResponse;

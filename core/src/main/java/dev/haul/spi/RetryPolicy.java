@@ -5,9 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.haul.HaulConfig;
 import dev.haul.HaulException;
 import dev.haul.Request;
-import dev.haul.internal.DefaultRetryPolicy;
-import dev.haul.internal.Durations;
-import dev.haul.internal.Settings;
+import dev.haul.RetrySettings;
+import dev.haul.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,16 +46,15 @@ public interface RetryPolicy {
 
   /** The default policy with the retry settings of {@code config}. */
   static RetryPolicy fromConfig(HaulConfig config) {
-    return builder()
-        .maxRetries(config.retryMaxRetries())
-        .baseDelay(config.retryBaseDelay())
-        .multiplier(config.retryMultiplier())
-        .maxDelay(config.retryMaxDelay())
-        .maxRetryAfter(config.retryMaxRetryAfter())
-        .budget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond())
-        .build();
+    return of(config.retry());
   }
 
+  /** The default policy with {@code settings}. */
+  static RetryPolicy of(RetrySettings settings) {
+    return builder().settings(settings).build();
+  }
+
+  /** A builder of the default policy, at {@link RetrySettings#defaults()}. */
   static Builder builder() {
     return new Builder();
   }
@@ -154,45 +152,24 @@ public interface RetryPolicy {
     }
   }
 
-  /** Builds the default policy with other settings. */
+  /**
+   * Builds the default policy. The numbers ({@code haul.retry.*}) are a {@link RetrySettings};
+   * this builder adds what configuration cannot say: the statuses, the jitter source and the
+   * clocks.
+   */
   final class Builder {
-    int maxRetries = 3;
-    Duration baseDelay = Duration.ofSeconds(1);
-    double multiplier = 2.0;
-    Duration maxDelay = Duration.ofSeconds(30);
-    Duration maxRetryAfter = Duration.ofSeconds(120);
-    Set<Integer> retryStatuses = Set.of(408, 425, 429, 500, 502, 503, 504, 524);
-    DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
-    Clock clock = Clock.systemUTC();
-    double budgetRatio = 0.2;
-    double budgetMinPerSecond = 1.0;
-    boolean budget = true;
-    Ticker ticker = Ticker.systemTicker();
+    private RetrySettings settings = RetrySettings.defaults();
+    private Set<Integer> retryStatuses = Set.of(408, 425, 429, 500, 502, 503, 504, 524);
+    private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+    private Clock clock = Clock.systemUTC();
+    private boolean budget = true;
+    private Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
 
-    public Builder maxRetries(int n) {
-      this.maxRetries = Settings.range("haul.retry.max-retries", n, 0, 100);
-      return this;
-    }
-
-    public Builder baseDelay(Duration d) {
-      this.baseDelay = Settings.nonNegative("haul.retry.base-delay", d);
-      return this;
-    }
-
-    public Builder multiplier(double m) {
-      this.multiplier = Settings.range("haul.retry.multiplier", m, 1.0, 10.0);
-      return this;
-    }
-
-    public Builder maxDelay(Duration d) {
-      this.maxDelay = Settings.nonNegative("haul.retry.max-delay", d);
-      return this;
-    }
-
-    public Builder maxRetryAfter(Duration d) {
-      this.maxRetryAfter = Settings.nonNegative("haul.retry.max-retry-after", d);
+    /** Retries, backoff, {@code Retry-After} cap and retry budget. */
+    public Builder settings(RetrySettings settings) {
+      this.settings = requireNonNull(settings, "settings is null");
       return this;
     }
 
@@ -205,17 +182,6 @@ public interface RetryPolicy {
     /** The source of jitter, uniform in [0, 1); tests make it deterministic. */
     public Builder random(DoubleSupplier random) {
       this.random = requireNonNull(random, "random is null");
-      return this;
-    }
-
-    /**
-     * A per-origin retry budget: retries may be at most {@code ratio} of the requests of the last
-     * 10 seconds plus {@code minPerSecond} per second.
-     */
-    public Builder budget(double ratio, double minPerSecond) {
-      this.budgetRatio = Settings.range("haul.retry.budget-ratio", ratio, 0.0, 10.0);
-      this.budgetMinPerSecond = Settings.range("haul.retry.budget-min-per-second", minPerSecond, 0.0, 10_000.0);
-      this.budget = true;
       return this;
     }
 
@@ -237,14 +203,10 @@ public interface RetryPolicy {
       return this;
     }
 
+    /** The policy. */
     public RetryPolicy build() {
-      if (baseDelay.compareTo(maxDelay) > 0) {
-        throw new IllegalArgumentException("haul.retry.base-delay: " + Durations.format(baseDelay)
-            + " (expected: <= haul.retry.max-delay, " + Durations.format(maxDelay) + ")");
-      }
-      return new DefaultRetryPolicy(maxRetries, baseDelay, multiplier, maxDelay, maxRetryAfter,
-          retryStatuses, random, clock,
-          budget ? new dev.haul.internal.RetryBudget(budgetRatio, budgetMinPerSecond, ticker) : null);
+      return new DefaultRetryPolicy(settings, retryStatuses, random, clock,
+          budget ? new RetryBudget(settings.budgetRatio(), settings.budgetMinPerSecond(), ticker) : null);
     }
   }
 }

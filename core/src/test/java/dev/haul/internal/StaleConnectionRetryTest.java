@@ -8,6 +8,7 @@ import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.Request;
 import dev.haul.RequestBody;
+import dev.haul.RetrySettings;
 import dev.haul.SendState;
 import dev.haul.spi.Exchange;
 import dev.haul.spi.RetryPolicy;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class StaleConnectionRetryTest {
 
   private static final URI URL = URI.create("http://example.test/x");
-  private final RetryPolicy policy = RetryPolicy.builder().baseDelay(Duration.ofSeconds(1))
+  private final RetryPolicy policy = RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofSeconds(1)).build())
       .random(() -> 0.99).noBudget().build();
 
   private static ConnectionClosedException closed(boolean reused) {
@@ -73,7 +74,7 @@ class StaleConnectionRetryTest {
         .enqueueFailure(closed(true))   // attempt 1: a pooled connection the server had closed
         .enqueueFailure(closed(false))  // attempt 2: on a new connection, fails otherwise
         .enqueue(200, "ok");            // attempt 3
-    RetryPolicy quick = RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))
+    RetryPolicy quick = RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2)).build())
         .noBudget().build();
     try (HaulClient c = Haul.newBuilder().transport(transport).retryPolicy(quick).build()) {
       assertThat(c.send(Request.get(URL.toString()), BodyHandlers.ofString()).body()).isEqualTo("ok");
@@ -89,10 +90,11 @@ class StaleConnectionRetryTest {
     FakeTransport transport = new FakeTransport()
         .enqueueFailure(closed(true))   // attempt 1 to example.test: a dead pooled connection; opens the circuit
         .enqueue(200, "from b");        // the fallback's request to other.test
-    RetryPolicy quick = RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))
+    RetryPolicy quick = RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2)).build())
         .noBudget().build();
-    dev.haul.HaulConfig config = dev.haul.HaulConfig.builder().circuitEnabled(true)
-        .circuit(0.5, 100, Duration.ofSeconds(10), 1, Duration.ofSeconds(30)).build();
+    dev.haul.HaulConfig config = dev.haul.HaulConfig.builder().circuit(dev.haul.CircuitBreakerSettings.builder().enabled(true)
+        .failureRate(0.5).minimumCalls(100)
+        .window(Duration.ofSeconds(10)).consecutiveFailures(1).openDuration(Duration.ofSeconds(30)).build()).build();
     dev.haul.spi.Interceptor fallback = chain -> chain.proceed(chain.request()).handle((r, e) -> {
       Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
       if (cause instanceof dev.haul.CircuitOpenException) {

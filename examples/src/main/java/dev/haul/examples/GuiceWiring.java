@@ -41,7 +41,7 @@ public final class GuiceWiring {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        CoreModule.configBinder(binder()).setBinding().toInstance(HaulConfig.from(dev.haul.ConfigSource.system()));
+        CoreModule.configBinder(binder()).setBinding().toInstance(HaulConfig.from(dev.haul.config.ConfigSource.system()));
         NettyTransportModule.configBinder(binder()).setBinding()
             .toInstance(NettyTransportConfig.builder().maxPerHost(16).build());
         CoreModule.eventListeners(binder()).addBinding().toInstance(counter);

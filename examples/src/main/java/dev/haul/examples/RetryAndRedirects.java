@@ -9,6 +9,7 @@ import dev.haul.Origin;
 import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.transport.netty.NettyTransport;
@@ -30,10 +31,12 @@ public final class RetryAndRedirects {
   /** A client configured for an API at {@code api} that redirects downloads elsewhere. */
   public static HaulClient client(Origin api, String key, List<String> log) {
     RetryPolicy policy = RetryPolicy.builder()
-        .maxRetries(4)
-        .baseDelay(Duration.ofMillis(100))
-        .maxDelay(Duration.ofSeconds(5))
-        .maxRetryAfter(Duration.ofSeconds(30))
+        .settings(RetrySettings.builder()
+            .maxRetries(4)
+            .baseDelay(Duration.ofMillis(100))
+            .maxDelay(Duration.ofSeconds(5))
+            .maxRetryAfter(Duration.ofSeconds(30))
+            .build())
         .retryStatuses(Set.of(429, 502, 503, 504))
         .build();
     HaulConfig config = HaulConfig.builder()

@@ -21,6 +21,7 @@ import dev.haul.RequestBody;
 import dev.haul.Response;
 import dev.haul.ResponseBody;
 import dev.haul.ResponseHeadersTimeoutException;
+import dev.haul.RetrySettings;
 import dev.haul.SendState;
 import dev.haul.TlsException;
 import dev.haul.spi.PoolStats;
@@ -349,7 +350,7 @@ public abstract class AbstractTransportContractTest {
     // errors are never retried" is proven: the server sees exactly one handshake attempt.
     try (OriginServer tls = OriginServer.builder().tls().start();
         HaulClient retrying = Haul.newBuilder().transport(transport).config(config())
-            .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).build())
+            .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).build()).build())
             .build()) {
       HaulException e = assertThrows(TlsException.class,
           () -> retrying.send(Request.newBuilder(tls.url("/s")).build(), BodyHandlers.ofString()));

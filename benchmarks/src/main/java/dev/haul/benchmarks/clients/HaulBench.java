@@ -34,7 +34,7 @@ public final class HaulBench implements BenchClient {
     // -Dhaul.* system properties apply, so tunings can be tried through --jvm-args.
     NettyTransportConfig.Builder config = NettyTransportConfig.builder()
         .maxPerHost(Math.max(64, concurrency)).maxTotal(Math.max(256, concurrency))
-        .read(dev.haul.ConfigSource.system());
+        .read(dev.haul.config.ConfigSource.system());
     Haul.Builder b = Haul.newBuilder();
     if (tuned) {
       config.leakDetection(false);

@@ -12,6 +12,7 @@ import dev.haul.Origin;
 import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.Fault;
@@ -101,8 +102,9 @@ final class DemoCommand implements Callable<Integer> {
       api.setDispatcher(new CatalogueApi(api, storage, sha, size));
       Stats stats = new Stats();
       Origin apiOrigin = Origin.of(api.url("/"));
-      HaulConfig config = HaulConfig.builder().retryMaxRetries(3).build();
-      RetryPolicy policy = RetryPolicy.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build();
+      HaulConfig config = HaulConfig.builder().retry(RetrySettings.builder().maxRetries(3).build()).build();
+      RetryPolicy policy = RetryPolicy.of(
+          RetrySettings.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build());
       try (HaulClient client = Haul.newBuilder().transport(NettyTransport.create()).config(config)
           .retryPolicy(policy).bearerAuth(BearerAuth.of(KEY, apiOrigin)).addEventListener(stats).build()) {
         long start = System.nanoTime();

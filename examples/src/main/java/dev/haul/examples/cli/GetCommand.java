@@ -3,13 +3,14 @@ package dev.haul.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.haul.BearerAuth;
 import dev.haul.BodyHandlers;
-import dev.haul.ConfigSource;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
 import dev.haul.Headers;
 import dev.haul.Request;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
+import dev.haul.config.ConfigSource;
 import dev.haul.transport.netty.NettyTransport;
 import dev.haul.transport.netty.NettyTransportConfig;
 import java.io.InputStream;
@@ -103,7 +104,7 @@ final class GetCommand implements Callable<Integer> {
       if (retries < 0) {
         throw new HaulCli.UsageException(spec.commandLine(), "--retries: " + retries + " (expected: >= 0)");
       }
-      settings.retryMaxRetries(retries);
+      settings.set(RetrySettings.MAX_RETRIES, retries);
     }
     Duration deadline = null;
     if (timeout != null) {
@@ -111,7 +112,7 @@ final class GetCommand implements Callable<Integer> {
       settings.callTimeout(deadline);
     }
     HaulConfig haulConfig = settings.build();
-    maxResumes = haulConfig.retryMaxRetries();
+    maxResumes = haulConfig.retry().maxRetries();
     // With -o the whole download, every resume included, is bounded by one deadline.
     downloadTimeout = deadline != null ? deadline : haulConfig.callTimeout().orElse(null);
     Haul.Builder builder = Haul.newBuilder().config(haulConfig).transport(new NettyTransport(transport));

@@ -1,8 +1,8 @@
 package dev.haul.examples.cli;
 
-import dev.haul.ConfigSource;
 import dev.haul.HaulException;
 import dev.haul.IntegrityException;
+import dev.haul.config.ConfigSource;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -149,7 +149,7 @@ class HaulCliTest {
   // taking precedence over them.
   @Test
   void getReadsTheEnvironmentAndFlagsOverrideIt(OriginServer server) {
-    dev.haul.ConfigSource env = dev.haul.ConfigSource.fromEnvironment(java.util.Map.of(
+    dev.haul.config.ConfigSource env = dev.haul.config.ConfigSource.fromEnvironment(java.util.Map.of(
         "HAUL_RETRY_MAX_RETRIES", "0", "HAUL_RETRY_BASE_DELAY", "10ms", "HAUL_USER_AGENT", "from-env/2"));
     server.enqueue(MockResponse.builder().status(503).build());
     assertThat(HaulCli.execute(new String[] {"get", server.url("/a").toString()}, new PrintWriter(out, true),
@@ -163,7 +163,7 @@ class HaulCliTest {
         new PrintWriter(out, true), new PrintWriter(err, true), env)).as("--retries 1 beats the environment").isZero();
     assertThat(server.requestCount()).isEqualTo(3);
 
-    dev.haul.ConfigSource deadline = dev.haul.ConfigSource.fromEnvironment(java.util.Map.of("HAUL_TIMEOUT_CALL", "1s"));
+    dev.haul.config.ConfigSource deadline = dev.haul.config.ConfigSource.fromEnvironment(java.util.Map.of("HAUL_TIMEOUT_CALL", "1s"));
     server.enqueue(MockResponse.builder().headersDelay(java.time.Duration.ofSeconds(10)).body("late").build());
     StringWriter late = new StringWriter();
     assertThat(HaulCli.execute(new String[] {"get", server.url("/slow").toString(), "--retries", "0"},
@@ -175,7 +175,7 @@ class HaulCliTest {
 
     StringWriter e = new StringWriter();
     assertThat(HaulCli.execute(new String[] {"get", server.url("/c").toString()}, new PrintWriter(out, true),
-        new PrintWriter(e, true), dev.haul.ConfigSource.fromEnvironment(java.util.Map.of("HAUL_RETRY_MAX_RETRIES", "many"))))
+        new PrintWriter(e, true), dev.haul.config.ConfigSource.fromEnvironment(java.util.Map.of("HAUL_RETRY_MAX_RETRIES", "many"))))
         .as("a bad setting is a usage error").isEqualTo(2);
     assertThat(e.toString()).contains("haul.retry.max-retries");
   }
@@ -336,7 +336,7 @@ class HaulCliTest {
   void aRedirectThatIsNotFollowedExitsTheSameWithAndWithoutOutput(OriginServer server, @TempDir Path dir)
       throws Exception {
     server.setDispatcher(q -> MockResponse.builder().status(302).header("Location", "/x").body("moved").build());
-    dev.haul.ConfigSource cfg = dev.haul.ConfigSource.fromMap(java.util.Map.of("haul.redirect.max-hops", "0"));
+    dev.haul.config.ConfigSource cfg = dev.haul.config.ConfigSource.fromMap(java.util.Map.of("haul.redirect.max-hops", "0"));
     Path file = dir.resolve("z");
     int toFile = HaulCli.execute(new String[] {"get", server.url("/a").toString(), "-o", file.toString()},
         new PrintWriter(out, true), new PrintWriter(err, true), cfg);
@@ -361,7 +361,7 @@ class HaulCliTest {
     Path file = Files.writeString(dir.resolve("model.bin"), "the copy I have");
     int code = HaulCli.execute(new String[] {"get", server.url("/m").toString(), "-o", file.toString(),
         "-H", "If-None-Match: \"v1\""}, new PrintWriter(out, true), new PrintWriter(err, true),
-        dev.haul.ConfigSource.fromMap(java.util.Map.of()));
+        dev.haul.config.ConfigSource.fromMap(java.util.Map.of()));
     assertThat(code).as(err.toString()).isZero();
     assertThat(Files.readString(file)).isEqualTo("the copy I have");
     assertThat(Files.exists(dir.resolve("model.bin.part"))).isFalse();

@@ -2,10 +2,11 @@ package dev.haul.transport.netty;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.ConfigSource;
-import dev.haul.internal.DataSizes;
-import dev.haul.internal.Durations;
-import dev.haul.internal.Settings;
+import dev.haul.config.AbstractConfig;
+import dev.haul.config.ConfigKey;
+import dev.haul.config.ConfigSource;
+import dev.haul.config.ConfigType;
+import dev.haul.config.Validator;
 import dev.haul.spi.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +18,14 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * Configuration of the Netty transport and its connection pool. Immutable; see the README table
- * for every key, default and range. Timeouts live in {@code HaulConfig} ({@code haul.timeout.*}).
+ * Configuration of the Netty transport and its connection pool. Immutable; every key, its default,
+ * its range and its documentation line is a {@link ConfigKey} in {@link #KEYS} (the README's table
+ * is checked against them by a test). Timeouts live in {@code HaulConfig} ({@code haul.timeout.*}).
  */
-public final class NettyTransportConfig {
+public final class NettyTransportConfig extends AbstractConfig {
 
   /** Which Netty I/O implementation to use. */
   public enum Io {
@@ -46,51 +45,88 @@ public final class NettyTransportConfig {
     FIFO
   }
 
+  /** Connections per origin. */
+  public static final ConfigKey<Integer> MAX_PER_HOST = ConfigKey.of("haul.pool.max-per-host", ConfigType.INTEGER,
+      64, Validator.between(1, 10_000), "connections per origin (scheme, host, port)");
+  /** Connections across origins. */
+  public static final ConfigKey<Integer> MAX_TOTAL = ConfigKey.of("haul.pool.max-total", ConfigType.INTEGER, 256,
+      Validator.between(1, 100_000),
+      "connections across origins (idle ones of other origins are closed to make room)");
+  /** Acquires that may wait per origin. */
+  public static final ConfigKey<Integer> MAX_PENDING_PER_HOST = ConfigKey.of("haul.pool.max-pending-per-host",
+      ConfigType.INTEGER, 1024, Validator.between(0, 1_000_000),
+      "acquires that may wait per origin; beyond: `PoolExhaustedException`");
+  /** Whether an acquire waits when the pool is full. */
+  public static final ConfigKey<Boolean> BLOCK = ConfigKey.of("haul.pool.block", ConfigType.BOOLEAN, true,
+      "wait up to `haul.timeout.pool-acquire` when full; false fails fast");
+  /** Which idle connection goes first. */
+  public static final ConfigKey<Order> ORDER = ConfigKey.of("haul.pool.order", ConfigType.enumOf(Order.class),
+      Order.LIFO, "`lifo` (keep few connections warm) or `fifo` (spread load)");
+  /** How long a connection may sit idle. */
+  public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.of("haul.pool.idle-timeout",
+      ConfigType.DURATION, Duration.ofSeconds(30), Validator.positive(),
+      "idle connections closed after this (or 1 s below a server's `Keep-Alive: timeout`)");
+  /** The longest life of a connection; zero: unlimited. */
+  public static final ConfigKey<Duration> MAX_LIFETIME = ConfigKey.of("haul.pool.max-lifetime",
+      ConfigType.DURATION, Duration.ofMinutes(10), Validator.nonNegative(),
+      "connections retired after this ±10 %; 0s = unlimited");
+  /** How often idle and expired connections are closed. */
+  public static final ConfigKey<Duration> EVICTION_INTERVAL = ConfigKey.of("haul.pool.eviction-interval",
+      ConfigType.DURATION, Duration.ofSeconds(5), Validator.positive(),
+      "how often the background task closes idle/expired connections");
+  /** The I/O implementation. */
+  public static final ConfigKey<Io> IO = ConfigKey.of("haul.transport.io", ConfigType.enumOf(Io.class), Io.AUTO,
+      "`auto` (epoll when available), `epoll`, `nio`");
+  /** Event loop threads; 0: one per processor. */
+  public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of("haul.transport.io-threads", ConfigType.INTEGER,
+      0, Validator.between(0, 256), "event loop threads; 0 = one per processor");
+  /** The longest status line. */
+  public static final ConfigKey<Long> MAX_STATUS_LINE_LENGTH = ConfigKey.of(
+      "haul.transport.max-status-line-length", ConfigType.DATA_SIZE, 4096L, Validator.sizeBetween(64, 1 << 20),
+      "longer status lines are protocol errors");
+  /** The largest header block. */
+  public static final ConfigKey<Long> MAX_HEADER_SIZE = ConfigKey.of("haul.transport.max-header-size",
+      ConfigType.DATA_SIZE, 64L << 10, Validator.sizeBetween(1024, 16 << 20),
+      "larger header blocks are protocol errors");
+  /** The most header fields. */
+  public static final ConfigKey<Integer> MAX_HEADER_COUNT = ConfigKey.of("haul.transport.max-header-count",
+      ConfigType.INTEGER, 256, Validator.between(1, 100_000), "more header fields are protocol errors");
+  /** The cap on a body Haul decodes itself. */
+  public static final ConfigKey<Long> MAX_DECODED_BYTES = ConfigKey.of("haul.transport.max-decoded-bytes",
+      ConfigType.DATA_SIZE, 1L << 30, Validator.atLeast(1),
+      "cap on a body Haul decodes itself (gzip/deflate it asked for); plain, ranged and caller-negotiated "
+          + "bodies have no cap");
+  /** The cap on decoded / received bytes. */
+  public static final ConfigKey<Integer> MAX_COMPRESSION_RATIO = ConfigKey.of(
+      "haul.transport.max-compression-ratio", ConfigType.INTEGER, 100, Validator.between(1, 100_000),
+      "decoded/received cap (after the first MiB)");
+  /** Whether Haul asks for gzip/deflate and decodes it. */
+  public static final ConfigKey<Boolean> DECOMPRESS = ConfigKey.of("haul.transport.decompress", ConfigType.BOOLEAN,
+      true, "ask for gzip/deflate and decode it transparently; false: no `Accept-Encoding` of Haul's, bodies "
+          + "pass untouched");
+  /** Whether leaked bodies are reported. */
+  public static final ConfigKey<Boolean> LEAK_DETECTION = ConfigKey.of("haul.transport.leak-detection",
+      ConfigType.BOOLEAN, true, "report bodies neither consumed nor closed");
+  /** A PEM file of extra trusted certificates. */
+  public static final ConfigKey<Path> TRUST_PEM = ConfigKey.of("haul.tls.trust-pem",
+      ConfigType.of("a PEM file", s -> s.isBlank() ? null : Path.of(s.trim()), Path::toString), null,
+      "extra trusted certificates, PEM");
+
+  /** Every transport key, in documentation order. */
+  public static final List<ConfigKey<?>> KEYS = List.of(MAX_PER_HOST, MAX_TOTAL, MAX_PENDING_PER_HOST, BLOCK, ORDER,
+      IDLE_TIMEOUT, MAX_LIFETIME, EVICTION_INTERVAL, IO, IO_THREADS, MAX_STATUS_LINE_LENGTH, MAX_HEADER_SIZE,
+      MAX_HEADER_COUNT, MAX_DECODED_BYTES, MAX_COMPRESSION_RATIO, DECOMPRESS, LEAK_DETECTION, TRUST_PEM);
+
   private static final NettyTransportConfig DEFAULTS = builder().build();
 
-  private final int maxPerHost;
-  private final int maxTotal;
-  private final int maxPendingPerHost;
-  private final boolean block;
-  private final Order order;
-  private final Duration idleTimeout;
-  private final Duration maxLifetime;
-  private final Duration evictionInterval;
-  private final Io io;
-  private final int ioThreads;
-  private final int maxStatusLineLength;
-  private final int maxHeaderSize;
-  private final int maxHeaderCount;
-  private final long maxDecodedBytes;
-  private final int maxCompressionRatio;
-  private final boolean leakDetection;
   private final List<X509Certificate> trustedCertificates;
-  private final Path trustPem;
   private final HostResolver resolver;
-  private final boolean decompress;
   private final Ticker ticker;
 
-  private NettyTransportConfig(Builder b) {
-    this.maxPerHost = b.maxPerHost;
-    this.maxTotal = b.maxTotal;
-    this.maxPendingPerHost = b.maxPendingPerHost;
-    this.block = b.block;
-    this.order = b.order;
-    this.idleTimeout = b.idleTimeout;
-    this.maxLifetime = b.maxLifetime;
-    this.evictionInterval = b.evictionInterval;
-    this.io = b.io;
-    this.ioThreads = b.ioThreads;
-    this.maxStatusLineLength = b.maxStatusLineLength;
-    this.maxHeaderSize = b.maxHeaderSize;
-    this.maxHeaderCount = b.maxHeaderCount;
-    this.maxDecodedBytes = b.maxDecodedBytes;
-    this.maxCompressionRatio = b.maxCompressionRatio;
-    this.leakDetection = b.leakDetection;
+  private NettyTransportConfig(dev.haul.config.ConfigValues values, Builder b) {
+    super(values);
     this.trustedCertificates = List.copyOf(b.trustedCertificates);
-    this.trustPem = b.trustPem;
     this.resolver = b.resolver;
-    this.decompress = b.decompress;
     this.ticker = b.ticker;
   }
 
@@ -100,7 +136,7 @@ public final class NettyTransportConfig {
    * as a proxy or a cache needs them.
    */
   public boolean decompress() {
-    return decompress;
+    return get(DECOMPRESS);
   }
 
   /** The time source of the pool's idle, lifetime and keep-alive limits. */
@@ -113,12 +149,14 @@ public final class NettyTransportConfig {
     return resolver;
   }
 
+  /** Every key at its default. */
   public static NettyTransportConfig defaults() {
     return DEFAULTS;
   }
 
+  /** A builder at the defaults. */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(null);
   }
 
   /** Defaults overridden by every transport key that {@code source} sets. */
@@ -126,124 +164,110 @@ public final class NettyTransportConfig {
     return builder().read(source).build();
   }
 
+  /** A builder that starts from this configuration. */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
+  /** Connections per origin. */
   public int maxPerHost() {
-    return maxPerHost;
+    return get(MAX_PER_HOST);
   }
 
+  /** Connections across origins. */
   public int maxTotal() {
-    return maxTotal;
+    return get(MAX_TOTAL);
   }
 
+  /** Acquires that may wait per origin. */
   public int maxPendingPerHost() {
-    return maxPendingPerHost;
+    return get(MAX_PENDING_PER_HOST);
   }
 
   /** Whether an acquire waits (up to the pool-acquire timeout) when the pool is full. */
   public boolean block() {
-    return block;
+    return get(BLOCK);
   }
 
+  /** Which idle connection the pool hands out first. */
   public Order order() {
-    return order;
+    return get(ORDER);
   }
 
+  /** How long a connection may sit idle in the pool. */
   public Duration idleTimeout() {
-    return idleTimeout;
+    return get(IDLE_TIMEOUT);
   }
 
   /** Maximum connection lifetime (each connection gets it ±10 %); zero means unlimited. */
   public Duration maxLifetime() {
-    return maxLifetime;
+    return get(MAX_LIFETIME);
   }
 
+  /** How often idle and expired connections are closed. */
   public Duration evictionInterval() {
-    return evictionInterval;
+    return get(EVICTION_INTERVAL);
   }
 
+  /** The I/O implementation. */
   public Io io() {
-    return io;
+    return get(IO);
   }
 
   /** I/O threads; 0 means one per available processor. */
   public int ioThreads() {
-    return ioThreads;
+    return get(IO_THREADS);
   }
 
+  /** The longest status line, in bytes. */
   public int maxStatusLineLength() {
-    return maxStatusLineLength;
+    return Math.toIntExact(get(MAX_STATUS_LINE_LENGTH));
   }
 
+  /** The largest header block, in bytes. */
   public int maxHeaderSize() {
-    return maxHeaderSize;
+    return Math.toIntExact(get(MAX_HEADER_SIZE));
   }
 
+  /** The most header fields in a response. */
   public int maxHeaderCount() {
-    return maxHeaderCount;
+    return get(MAX_HEADER_COUNT);
   }
 
+  /** The cap on a body Haul decodes itself, in bytes. */
   public long maxDecodedBytes() {
-    return maxDecodedBytes;
+    return get(MAX_DECODED_BYTES);
   }
 
+  /** The cap on decoded / received bytes. */
   public int maxCompressionRatio() {
-    return maxCompressionRatio;
+    return get(MAX_COMPRESSION_RATIO);
   }
 
+  /** Whether bodies neither consumed nor closed are reported. */
   public boolean leakDetection() {
-    return leakDetection;
+    return get(LEAK_DETECTION);
   }
 
   /** Extra trusted certificates (from the builder and {@code haul.tls.trust-pem}). */
   public List<X509Certificate> trustedCertificates() {
     List<X509Certificate> all = new ArrayList<>(trustedCertificates);
-    if (trustPem != null) {
-      all.addAll(readPem(trustPem));
+    Path pem = get(TRUST_PEM);
+    if (pem != null) {
+      all.addAll(readPem(pem));
     }
     return all;
   }
 
-  /** The effective configuration, key to printed value. */
-  public Map<String, String> dump() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("haul.pool.max-per-host", Integer.toString(maxPerHost));
-    m.put("haul.pool.max-total", Integer.toString(maxTotal));
-    m.put("haul.pool.max-pending-per-host", Integer.toString(maxPendingPerHost));
-    m.put("haul.pool.block", Boolean.toString(block));
-    m.put("haul.pool.order", order.name().toLowerCase(Locale.ROOT));
-    m.put("haul.pool.idle-timeout", Durations.format(idleTimeout));
-    m.put("haul.pool.max-lifetime", Durations.format(maxLifetime));
-    m.put("haul.pool.eviction-interval", Durations.format(evictionInterval));
-    m.put("haul.transport.io", io.name().toLowerCase(Locale.ROOT));
-    m.put("haul.transport.io-threads", Integer.toString(ioThreads));
-    m.put("haul.transport.max-status-line-length", DataSizes.format(maxStatusLineLength));
-    m.put("haul.transport.max-header-size", DataSizes.format(maxHeaderSize));
-    m.put("haul.transport.max-header-count", Integer.toString(maxHeaderCount));
-    m.put("haul.transport.max-decoded-bytes", DataSizes.format(maxDecodedBytes));
-    m.put("haul.transport.max-compression-ratio", Integer.toString(maxCompressionRatio));
-    m.put("haul.transport.decompress", Boolean.toString(decompress));
-    m.put("haul.transport.leak-detection", Boolean.toString(leakDetection));
-    m.put("haul.tls.trust-pem", trustPem == null ? "" : trustPem.toString());
-    return m;
-  }
-
+  /** Equal values and the same extra trusted certificates. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof NettyTransportConfig c && dump().equals(c.dump())
-        && trustedCertificates.equals(c.trustedCertificates);
+    return super.equals(o) && trustedCertificates.equals(((NettyTransportConfig) o).trustedCertificates);
   }
 
   @Override
   public int hashCode() {
-    return dump().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "NettyTransportConfig" + dump();
+    return super.hashCode();
   }
 
   private static List<X509Certificate> readPem(Path pem) {
@@ -261,162 +285,98 @@ public final class NettyTransportConfig {
   }
 
   /** Builds a {@link NettyTransportConfig}; setters validate at once. */
-  public static final class Builder {
-    private int maxPerHost = 64;
-    private int maxTotal = 256;
-    private int maxPendingPerHost = 1024;
-    private boolean block = true;
-    private Order order = Order.LIFO;
-    private Duration idleTimeout = Duration.ofSeconds(30);
-    private Duration maxLifetime = Duration.ofMinutes(10);
-    private Duration evictionInterval = Duration.ofSeconds(5);
-    private Io io = Io.AUTO;
-    private int ioThreads;
-    private int maxStatusLineLength = 4096;
-    private int maxHeaderSize = 64 * 1024;
-    private int maxHeaderCount = 256;
-    private long maxDecodedBytes = 1L << 30;
-    private int maxCompressionRatio = 100;
-    private boolean leakDetection = true;
+  public static final class Builder extends AbstractConfig.Builder<Builder> {
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
-    private Path trustPem;
     private HostResolver resolver = HostResolver.SYSTEM;
-    private boolean decompress = true;
     private Ticker ticker = Ticker.systemTicker();
 
-    private Builder() {}
-
     private Builder(NettyTransportConfig c) {
-      maxPerHost = c.maxPerHost;
-      maxTotal = c.maxTotal;
-      maxPendingPerHost = c.maxPendingPerHost;
-      block = c.block;
-      order = c.order;
-      idleTimeout = c.idleTimeout;
-      maxLifetime = c.maxLifetime;
-      evictionInterval = c.evictionInterval;
-      io = c.io;
-      ioThreads = c.ioThreads;
-      maxStatusLineLength = c.maxStatusLineLength;
-      maxHeaderSize = c.maxHeaderSize;
-      maxHeaderCount = c.maxHeaderCount;
-      maxDecodedBytes = c.maxDecodedBytes;
-      maxCompressionRatio = c.maxCompressionRatio;
-      leakDetection = c.leakDetection;
-      trustedCertificates.addAll(c.trustedCertificates);
-      trustPem = c.trustPem;
-      resolver = c.resolver;
-      decompress = c.decompress;
-      ticker = c.ticker;
-    }
-
-    /** Sets every transport key that {@code source} has. */
-    public Builder read(ConfigSource source) {
-      Settings s = new Settings(requireNonNull(source, "source is null"));
-      s.integer("haul.pool.max-per-host", this::maxPerHost);
-      s.integer("haul.pool.max-total", this::maxTotal);
-      s.integer("haul.pool.max-pending-per-host", this::maxPendingPerHost);
-      s.bool("haul.pool.block", this::block);
-      s.string("haul.pool.order", v -> order(parseEnum(Order.class, "haul.pool.order", v)));
-      s.duration("haul.pool.idle-timeout", this::idleTimeout);
-      s.duration("haul.pool.max-lifetime", this::maxLifetime);
-      s.duration("haul.pool.eviction-interval", this::evictionInterval);
-      s.string("haul.transport.io", v -> io(parseEnum(Io.class, "haul.transport.io", v)));
-      s.integer("haul.transport.io-threads", this::ioThreads);
-      s.dataSize("haul.transport.max-status-line-length", v -> maxStatusLineLength(toInt("haul.transport.max-status-line-length", v)));
-      s.dataSize("haul.transport.max-header-size", v -> maxHeaderSize(toInt("haul.transport.max-header-size", v)));
-      s.integer("haul.transport.max-header-count", this::maxHeaderCount);
-      s.dataSize("haul.transport.max-decoded-bytes", this::maxDecodedBytes);
-      s.integer("haul.transport.max-compression-ratio", this::maxCompressionRatio);
-      s.bool("haul.transport.decompress", this::decompress);
-      s.bool("haul.transport.leak-detection", this::leakDetection);
-      s.string("haul.tls.trust-pem", v -> trustPem(v.isBlank() ? null : Path.of(v.trim())));
-      return this;
-    }
-
-    public Builder maxPerHost(int n) {
-      this.maxPerHost = Settings.range("haul.pool.max-per-host", n, 1, 10_000);
-      return this;
-    }
-
-    public Builder maxTotal(int n) {
-      this.maxTotal = Settings.range("haul.pool.max-total", n, 1, 100_000);
-      return this;
-    }
-
-    public Builder maxPendingPerHost(int n) {
-      this.maxPendingPerHost = Settings.range("haul.pool.max-pending-per-host", n, 0, 1_000_000);
-      return this;
-    }
-
-    public Builder block(boolean block) {
-      this.block = block;
-      return this;
-    }
-
-    public Builder order(Order order) {
-      this.order = requireNonNull(order, "haul.pool.order is null");
-      return this;
-    }
-
-    public Builder idleTimeout(Duration d) {
-      this.idleTimeout = Settings.positive("haul.pool.idle-timeout", d);
-      return this;
-    }
-
-    /** Zero means unlimited. */
-    public Builder maxLifetime(Duration d) {
-      this.maxLifetime = Settings.nonNegative("haul.pool.max-lifetime", d);
-      return this;
-    }
-
-    public Builder evictionInterval(Duration d) {
-      this.evictionInterval = Settings.positive("haul.pool.eviction-interval", d);
-      return this;
-    }
-
-    public Builder io(Io io) {
-      this.io = requireNonNull(io, "haul.transport.io is null");
-      return this;
-    }
-
-    public Builder ioThreads(int n) {
-      this.ioThreads = Settings.range("haul.transport.io-threads", n, 0, 256);
-      return this;
-    }
-
-    public Builder maxStatusLineLength(int n) {
-      this.maxStatusLineLength = Settings.range("haul.transport.max-status-line-length", n, 64, 1 << 20);
-      return this;
-    }
-
-    public Builder maxHeaderSize(int n) {
-      this.maxHeaderSize = Settings.range("haul.transport.max-header-size", n, 1024, 16 << 20);
-      return this;
-    }
-
-    public Builder maxHeaderCount(int n) {
-      this.maxHeaderCount = Settings.range("haul.transport.max-header-count", n, 1, 100_000);
-      return this;
-    }
-
-    public Builder maxDecodedBytes(long n) {
-      if (n < 1) {
-        throw Settings.outOfRange("haul.transport.max-decoded-bytes", n, ">= 1");
+      super(KEYS, c);
+      if (c != null) {
+        trustedCertificates.addAll(c.trustedCertificates);
+        resolver = c.resolver;
+        ticker = c.ticker;
       }
-      this.maxDecodedBytes = n;
-      return this;
     }
 
+    /** Connections per origin, 1 to 10000. */
+    public Builder maxPerHost(int n) {
+      return set(MAX_PER_HOST, n);
+    }
+
+    /** Connections across origins, 1 to 100000. */
+    public Builder maxTotal(int n) {
+      return set(MAX_TOTAL, n);
+    }
+
+    /** Acquires that may wait per origin, 0 to 1000000. */
+    public Builder maxPendingPerHost(int n) {
+      return set(MAX_PENDING_PER_HOST, n);
+    }
+
+    /** Whether an acquire waits when the pool is full. */
+    public Builder block(boolean block) {
+      return set(BLOCK, block);
+    }
+
+    /** Which idle connection goes first. */
+    public Builder order(Order order) {
+      return set(ORDER, order);
+    }
+
+    /** How long a connection may sit idle; above zero. */
+    public Builder idleTimeout(Duration d) {
+      return set(IDLE_TIMEOUT, d);
+    }
+
+    /** The longest life of a connection; zero means unlimited. */
+    public Builder maxLifetime(Duration d) {
+      return set(MAX_LIFETIME, d);
+    }
+
+    /** How often idle and expired connections are closed; above zero. */
+    public Builder evictionInterval(Duration d) {
+      return set(EVICTION_INTERVAL, d);
+    }
+
+    /** The I/O implementation. */
+    public Builder io(Io io) {
+      return set(IO, io);
+    }
+
+    /** Event loop threads, 0 (one per processor) to 256. */
+    public Builder ioThreads(int n) {
+      return set(IO_THREADS, n);
+    }
+
+    /** The longest status line, 64 bytes to 1 MiB. */
+    public Builder maxStatusLineLength(int n) {
+      return set(MAX_STATUS_LINE_LENGTH, (long) n);
+    }
+
+    /** The largest header block, 1 KiB to 16 MiB. */
+    public Builder maxHeaderSize(int n) {
+      return set(MAX_HEADER_SIZE, (long) n);
+    }
+
+    /** The most header fields, 1 to 100000. */
+    public Builder maxHeaderCount(int n) {
+      return set(MAX_HEADER_COUNT, n);
+    }
+
+    /** The cap on a body Haul decodes itself; at least 1. */
+    public Builder maxDecodedBytes(long n) {
+      return set(MAX_DECODED_BYTES, n);
+    }
+
+    /** The cap on decoded / received bytes, 1 to 100000. */
     public Builder maxCompressionRatio(int n) {
-      this.maxCompressionRatio = Settings.range("haul.transport.max-compression-ratio", n, 1, 100_000);
-      return this;
+      return set(MAX_COMPRESSION_RATIO, n);
     }
 
     /** Whether to ask for and transparently decode gzip/deflate; see {@link NettyTransportConfig#decompress()}. */
     public Builder decompress(boolean on) {
-      this.decompress = on;
-      return this;
+      return set(DECOMPRESS, on);
     }
 
     /** The pool's time source; tests pass a fake one to control idle and lifetime limits. */
@@ -427,8 +387,7 @@ public final class NettyTransportConfig {
 
     /** Whether to report response bodies that are neither consumed nor closed. */
     public Builder leakDetection(boolean on) {
-      this.leakDetection = on;
-      return this;
+      return set(LEAK_DETECTION, on);
     }
 
     /** Trusts these certificates in addition to the JDK's default trust store. */
@@ -439,10 +398,9 @@ public final class NettyTransportConfig {
       return this;
     }
 
-    /** Trusts the certificates in this PEM file in addition to the JDK's defaults. */
+    /** Trusts the certificates in this PEM file in addition to the JDK's defaults; null: none. */
     public Builder trustPem(Path pem) {
-      this.trustPem = pem;
-      return this;
+      return set(TRUST_PEM, pem);
     }
 
     /** How host names become addresses; the system resolver by default. */
@@ -451,30 +409,14 @@ public final class NettyTransportConfig {
       return this;
     }
 
+    /** The configuration; at most {@code haul.pool.max-total} connections per origin. */
     public NettyTransportConfig build() {
-      if (maxPerHost > maxTotal) {
-        throw Settings.outOfRange("haul.pool.max-per-host", maxPerHost, "<= haul.pool.max-total, " + maxTotal);
+      int perHost = get(MAX_PER_HOST);
+      int total = get(MAX_TOTAL);
+      if (perHost > total) {
+        throw MAX_PER_HOST.invalid(perHost, "<= " + MAX_TOTAL.name() + ", " + total);
       }
-      return new NettyTransportConfig(this);
-    }
-
-    private static int toInt(String key, long n) {
-      if (n > Integer.MAX_VALUE || n < 0) {
-        throw Settings.outOfRange(key, n, "a size below 2GiB");
-      }
-      return (int) n;
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String v) {
-      try {
-        return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        List<String> names = new ArrayList<>();
-        for (E c : type.getEnumConstants()) {
-          names.add(c.name().toLowerCase(Locale.ROOT));
-        }
-        throw Settings.outOfRange(key, "'" + v + "'", String.join(", ", names));
-      }
+      return new NettyTransportConfig(values(), this);
     }
   }
 }

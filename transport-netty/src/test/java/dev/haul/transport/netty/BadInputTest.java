@@ -12,6 +12,7 @@ import dev.haul.HaulException;
 import dev.haul.ProtocolException;
 import dev.haul.Request;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.MockResponse;
@@ -43,7 +44,7 @@ class BadInputTest {
     transport = new NettyTransport(NettyTransportConfig.defaults());
     // The default retry policy: protocol errors must not be retried even so.
     client = Haul.newBuilder().transport(transport)
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).build())
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).build()).build())
         .build();
   }
 

@@ -11,6 +11,7 @@ import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
 import dev.haul.Request;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
 import dev.haul.SendState;
 import dev.haul.internal.FileBodyHandler;
 import dev.haul.spi.EventListener;
@@ -357,7 +358,7 @@ class CoreDefectsEndToEndTest extends EndToEndTestBase {
     HaulClient client = client(Haul.newBuilder()
         .transport(new NettyTransport(NettyTransportConfig.builder().maxPerHost(1).build()))
         .config(HaulConfig.defaults())
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMinutes(10)).maxDelay(Duration.ofMinutes(10))
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMinutes(10)).maxDelay(Duration.ofMinutes(10)).build())
             .random(() -> 0.999).build())
         .addEventListener(new EventListener() {
           @Override

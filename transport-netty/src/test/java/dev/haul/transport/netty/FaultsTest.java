@@ -16,6 +16,7 @@ import dev.haul.HaulException;
 import dev.haul.Request;
 import dev.haul.RequestBody;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
 import dev.haul.SendState;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RetryPolicy;
@@ -47,7 +48,7 @@ class FaultsTest {
     server = OriginServer.start();
     transport = NettyTransport.create();
     client = Haul.newBuilder().transport(transport)
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build())
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build()).build())
         .build();
   }
 
@@ -136,7 +137,7 @@ class FaultsTest {
   void f12StallInTheBodyFailsTypedAfterTheResponseWasReturned() {
     HaulClient c = Haul.newBuilder().transport(transport)
         .config(HaulConfig.builder().readIdleTimeout(Duration.ofMillis(300)).build())
-        .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).build())
+        .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).build()).build())
         .build();
     // A stall after the headers surfaces while the handler reads the body, after the retry stage
     // has returned the response: it is the caller's (or the download module's) to resume.

@@ -34,8 +34,9 @@ class HangingOriginCircuitTest {
   void anOriginThatNeverAnswersOpensTheCircuitBeforeTheResponseHeadersTimeout() {
     try (OriginServer server = OriginServer.start();
         HaulClient client = Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none())
-            .config(HaulConfig.builder().circuitEnabled(true)
-                .circuit(0.5, 100, Duration.ofSeconds(10), 3, Duration.ofSeconds(30))
+            .config(HaulConfig.builder().circuit(dev.haul.CircuitBreakerSettings.builder().enabled(true)
+                .failureRate(0.5).minimumCalls(100)
+                .window(Duration.ofSeconds(10)).consecutiveFailures(3).openDuration(Duration.ofSeconds(30)).build())
                 .responseHeadersTimeout(Duration.ofSeconds(30)).build())
             .build()) {
       Origin origin = Origin.of(server.url("/"));

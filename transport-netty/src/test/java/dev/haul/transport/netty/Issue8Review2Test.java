@@ -64,8 +64,9 @@ class Issue8Review2Test extends EndToEndTestBase {
       acceptor.setDaemon(true);
       acceptor.start();
       try {
-        dev.haul.HaulConfig config = dev.haul.HaulConfig.builder().circuitEnabled(true)
-            .circuit(0.5, 100, java.time.Duration.ofSeconds(60), 3, java.time.Duration.ofSeconds(60)).build();
+        dev.haul.HaulConfig config = dev.haul.HaulConfig.builder().circuit(dev.haul.CircuitBreakerSettings.builder().enabled(true)
+            .failureRate(0.5).minimumCalls(100)
+            .window(java.time.Duration.ofSeconds(60)).consecutiveFailures(3).openDuration(java.time.Duration.ofSeconds(60)).build()).build();
         HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).config(config)
             .retryPolicy(RetryPolicy.none()));
         Request req = Request.newBuilder(java.net.URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/x"))

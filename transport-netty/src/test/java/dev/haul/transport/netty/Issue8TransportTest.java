@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.haul.BodyHandlers;
-import dev.haul.ConfigSource;
 import dev.haul.ConnectFailedException;
 import dev.haul.ConnectTimeoutException;
 import dev.haul.ConnectionClosedException;
@@ -17,9 +16,11 @@ import dev.haul.ProtocolException;
 import dev.haul.Request;
 import dev.haul.RequestBody;
 import dev.haul.Response;
+import dev.haul.RetrySettings;
 import dev.haul.SendState;
 import dev.haul.Timeouts;
 import dev.haul.TlsException;
+import dev.haul.config.ConfigSource;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RetryPolicy;
@@ -83,7 +84,7 @@ class Issue8TransportTest {
   }
 
   private static RetryPolicy quickRetries() {
-    return RetryPolicy.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build();
+    return RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build()).build();
   }
 
   static int leased(NettyTransport t) {
@@ -251,7 +252,7 @@ class Issue8TransportTest {
   @EnumSource(NettyTransportConfig.Order.class)
   void reviewBRetryAfterADeadPooledConnectionUsesAFreshOne(NettyTransportConfig.Order order) throws Exception {
     NettyTransport t = transport(NettyTransportConfig.builder().order(order).maxPerHost(8).build());
-    HaulClient c = client(t, RetryPolicy.builder().maxRetries(1).build());
+    HaulClient c = client(t, RetryPolicy.builder().settings(RetrySettings.builder().maxRetries(1).build()).build());
     int pooled = 4;
     server.setDispatcher(r -> r.connectionId() <= pooled && r.sequenceOnConnection() >= 1
         ? MockResponse.fault(Fault.RESET_AFTER_REQUEST)

@@ -3,7 +3,9 @@ package dev.haul.transport.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.haul.ConfigSource;
+import dev.haul.config.ConfigSource;
+import dev.haul.testing.ReadmeKeyTables;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,5 +88,10 @@ class NettyTransportConfigTest {
         .hasMessage("haul.pool.max-per-host: 50 (expected: <= haul.pool.max-total, 10)");
     assertThatThrownBy(() -> NettyTransportConfig.from(ConfigSource.fromMap(Map.of("haul.transport.max-header-size", "big"))))
         .hasMessage("haul.transport.max-header-size: 'big' (expected: a size such as 4096, 64KiB or 1GiB)");
+  }
+
+  @Test
+  void readmeTableMatchesTheKeys() {
+    ReadmeKeyTables.assertMatches(Path.of("..", "README.md"), "The Netty transport", NettyTransportConfig.KEYS);
   }
 }

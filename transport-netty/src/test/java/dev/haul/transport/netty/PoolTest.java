@@ -13,6 +13,7 @@ import dev.haul.PoolExhaustedException;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.ResponseBody;
+import dev.haul.RetrySettings;
 import dev.haul.Timeouts;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.PoolStats;
@@ -328,8 +329,7 @@ class PoolTest {
     try (OriginServer limited = OriginServer.builder().maxConnections(2).start()) {
       NettyTransport t = transport(NettyTransportConfig.builder().maxPerHost(4));
       HaulClient c = Haul.newBuilder().transport(t)
-          .retryPolicy(RetryPolicy.builder().maxRetries(10).baseDelay(Duration.ofMillis(1))
-              .maxDelay(Duration.ofMillis(20)).noBudget().build())
+          .retryPolicy(RetryPolicy.builder().settings(RetrySettings.builder().maxRetries(10).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(20)).build()).noBudget().build())
           .build();
       clients.add(c);
       limited.queue().setFallback(MockResponse.builder().body("ok").headersDelay(Duration.ofMillis(2)).build());

@@ -17,6 +17,7 @@ import dev.haul.Request;
 import dev.haul.RequestBody;
 import dev.haul.Response;
 import dev.haul.RetryAfterExceededException;
+import dev.haul.RetrySettings;
 import dev.haul.TooManyRedirectsException;
 import dev.haul.WriteTimeoutException;
 import dev.haul.spi.EventListener;
@@ -98,7 +99,7 @@ class RetryAndRedirectTest {
   }
 
   private static RetryPolicy fast() {
-    return RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20)).noBudget().build();
+    return RetryPolicy.builder().settings(RetrySettings.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20)).build()).noBudget().build();
   }
 
   private HaulClient fastClient() {

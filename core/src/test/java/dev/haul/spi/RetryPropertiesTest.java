@@ -1,11 +1,11 @@
-package dev.haul;
+package dev.haul.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.haul.internal.DefaultRetryPolicy;
-import dev.haul.internal.RetryAfter;
-import dev.haul.spi.RawResponse;
-import dev.haul.spi.RetryPolicy;
+import dev.haul.ConnectFailedException;
+import dev.haul.Request;
+import dev.haul.RetrySettings;
+import dev.haul.SendState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -105,8 +105,8 @@ class RetryPropertiesTest {
   @Property
   void attemptsNeverExceedTheMaximum(@ForAll @IntRange(min = 0, max = 6) int maxRetries,
       @ForAll("outcomes") List<Integer> outcomes) {
-    RetryPolicy policy = RetryPolicy.builder().maxRetries(maxRetries)
-        .baseDelay(Duration.ZERO).maxDelay(Duration.ZERO).build();
+    RetryPolicy policy = RetryPolicy.of(
+        RetrySettings.builder().maxRetries(maxRetries).baseDelay(Duration.ZERO).maxDelay(Duration.ZERO).build());
     Request request = Request.get("http://h/");
     int attempts = 0;
     for (int outcome : outcomes) {

@@ -1,4 +1,4 @@
-package dev.haul.internal;
+package dev.haul.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,10 @@
-package dev.haul.internal;
+package dev.haul.spi;
 
 import dev.haul.ConnectionClosedException;
 import dev.haul.HaulException;
 import dev.haul.RetryAfterExceededException;
+import dev.haul.RetrySettings;
 import dev.haul.SendState;
-import dev.haul.spi.RawResponse;
-import dev.haul.spi.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,26 +12,17 @@ import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /** The policy behind {@link RetryPolicy#defaults()}; see there for the rules. */
-public final class DefaultRetryPolicy implements RetryPolicy {
+final class DefaultRetryPolicy implements RetryPolicy {
 
-  private final int maxRetries;
-  private final Duration baseDelay;
-  private final double multiplier;
-  private final Duration maxDelay;
-  private final Duration maxRetryAfter;
+  private final RetrySettings settings;
   private final Set<Integer> retryStatuses;
   private final DoubleSupplier random;
   private final Clock clock;
   private final RetryBudget budget;
 
-  public DefaultRetryPolicy(int maxRetries, Duration baseDelay, double multiplier,
-      Duration maxDelay, Duration maxRetryAfter, Set<Integer> retryStatuses,
-      DoubleSupplier random, Clock clock, RetryBudget budget) {
-    this.maxRetries = maxRetries;
-    this.baseDelay = baseDelay;
-    this.multiplier = multiplier;
-    this.maxDelay = maxDelay;
-    this.maxRetryAfter = maxRetryAfter;
+  DefaultRetryPolicy(RetrySettings settings, Set<Integer> retryStatuses, DoubleSupplier random, Clock clock,
+      RetryBudget budget) {
+    this.settings = settings;
     this.retryStatuses = Set.copyOf(retryStatuses);
     this.random = random;
     this.clock = clock;
@@ -40,7 +30,7 @@ public final class DefaultRetryPolicy implements RetryPolicy {
   }
 
   /** The retry budget, or null when there is none. */
-  public RetryBudget budget() {
+  RetryBudget budget() {
     return budget;
   }
 
@@ -62,9 +52,9 @@ public final class DefaultRetryPolicy implements RetryPolicy {
     if (response != null && !retryStatuses.contains(response.status())) {
       return Decision.accept();
     }
-    if (attempt.number() > maxRetries) {
+    if (attempt.number() > settings.maxRetries()) {
       return Decision.stop("gave up after " + attempt.number() + " attempts (limit: haul.retry.max-retries = "
-          + maxRetries + ")");
+          + settings.maxRetries() + ")");
     }
     boolean bodyReplayable = attempt.request().body().map(b -> b.isReplayable()).orElse(true);
     if (!bodyReplayable) {
@@ -81,9 +71,9 @@ public final class DefaultRetryPolicy implements RetryPolicy {
         RetryAfter.parse(response.headers().get("Retry-After"), clock.instant());
     if (retryAfter.isPresent()) {
       Duration wait = retryAfter.get();
-      if (wait.compareTo(maxRetryAfter) > 0) {
+      if (wait.compareTo(settings.maxRetryAfter()) > 0) {
         return Decision.fail(new RetryAfterExceededException(attempt.request().uri(),
-            response.status(), wait, maxRetryAfter), "Retry-After above the cap");
+            response.status(), wait, settings.maxRetryAfter()), "Retry-After above the cap");
       }
       return Decision.retryAfter(wait, "status " + response.status() + " with Retry-After");
     }
@@ -111,11 +101,12 @@ public final class DefaultRetryPolicy implements RetryPolicy {
 
   /** Full jitter: uniform in [0, min(cap, base * multiplier^(n-1))]. */
   Duration backoff(int attemptNumber) {
-    return backoff(baseDelay, multiplier, maxDelay, attemptNumber, random.getAsDouble());
+    return backoff(settings.baseDelay(), settings.multiplier(), settings.maxDelay(), attemptNumber,
+        random.getAsDouble());
   }
 
   /** The delay before retry number {@code attemptNumber}, for a uniform sample in [0, 1). */
-  public static Duration backoff(Duration base, double multiplier, Duration cap, int attemptNumber,
+  static Duration backoff(Duration base, double multiplier, Duration cap, int attemptNumber,
       double sample) {
     double capNanos = cap.toNanos();
     double ceiling = Math.min(capNanos, base.toNanos() * Math.pow(multiplier, Math.max(0, attemptNumber - 1)));

@@ -1,4 +1,4 @@
-package dev.haul.internal;
+package dev.haul.spi;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,14 +11,14 @@ import java.util.Optional;
  * Parses {@code Retry-After} (RFC 9110 section 10.2.3): delta-seconds or an HTTP-date. Negative,
  * past and garbage values are absent, so the caller falls back to its backoff. Never throws.
  */
-public final class RetryAfter {
+final class RetryAfter {
 
   private static final long MAX_SECONDS = 100L * 365 * 24 * 3600;
 
   private RetryAfter() {}
 
   /** The delay the header asks for relative to {@code now}, or empty. */
-  public static Optional<Duration> parse(String value, Instant now) {
+  static Optional<Duration> parse(String value, Instant now) {
     if (value == null) {
       return Optional.empty();
     }

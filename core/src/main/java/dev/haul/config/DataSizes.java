@@ -1,10 +1,14 @@
-package dev.haul.internal;
+package dev.haul.config;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints byte counts: {@code 4096}, {@code 64KiB}, {@code 1GiB}, {@code 10MB}. */
+/**
+ * Parses and prints byte counts: {@code 4096}, {@code 64KiB}, {@code 1GiB}, {@code 10MB}. The units
+ * are powers of 1024 whether written KiB or KB; {@link #format} gives the shortest exact form, which
+ * {@link #parse} reads back to the same count.
+ */
 public final class DataSizes {
 
   private static final Pattern SIZE =

@@ -1,4 +1,4 @@
-package dev.haul.internal;
+package dev.haul.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,7 +6,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the durations used in configuration: {@code 500ms}, {@code 10s}, {@code PT1M}. */
+/**
+ * Parses and prints the durations used in configuration: {@code 500ms}, {@code 10s}, {@code 5m},
+ * {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1M}); a bare number is seconds. {@link #format}
+ * gives the shortest exact form, which {@link #parse} reads back to the same duration.
+ */
 public final class Durations {
 
   private static final Pattern SIMPLE =

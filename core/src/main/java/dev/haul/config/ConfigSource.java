@@ -1,4 +1,4 @@
-package dev.haul;
+package dev.haul.config;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Where configuration values come from: a flat map of kebab-case keys
  * ({@code haul.pool.max-per-host}), the environment ({@code HAUL_POOL_MAX_PER_HOST}), system
- * properties, or a layering of those. Every module's {@code XxxConfig} reads from one.
+ * properties, or a layering of those. Every module's {@code XxxConfig} reads from one through its
+ * {@link ConfigKey}s.
  */
 @FunctionalInterface
 public interface ConfigSource {

@@ -1,7 +1,6 @@
-package dev.haul.internal;
+package dev.haul.spi;
 
 import dev.haul.Origin;
-import dev.haul.spi.Ticker;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * window of ten buckets, so a failing upstream is not hit by a retry storm (like Finagle's
  * RetryBudget and gRPC's retry throttling).
  */
-public final class RetryBudget {
+final class RetryBudget {
 
   private static final int BUCKETS = 10;
   private static final long WINDOW_NANOS = 10_000_000_000L;
@@ -21,19 +20,19 @@ public final class RetryBudget {
   private final ConcurrentHashMap<Origin, Window> windows = new ConcurrentHashMap<>();
   private final AtomicLong exhausted = new AtomicLong();
 
-  public RetryBudget(double ratio, double minPerSecond, Ticker ticker) {
+  RetryBudget(double ratio, double minPerSecond, Ticker ticker) {
     this.ratio = ratio;
     this.minPerSecond = minPerSecond;
     this.ticker = ticker;
   }
 
   /** Counts a first attempt to {@code origin}. */
-  public void onRequest(Origin origin) {
+  void onRequest(Origin origin) {
     windows.computeIfAbsent(origin, o -> new Window()).add(ticker.read(), 1, 0);
   }
 
   /** Takes one retry from the budget; false (and counted) when it is spent. */
-  public boolean tryRetry(Origin origin) {
+  boolean tryRetry(Origin origin) {
     Window w = windows.computeIfAbsent(origin, o -> new Window());
     if (w.tryRetry(ticker.read(), ratio, minPerSecond * (WINDOW_NANOS / 1e9))) {
       return true;
@@ -43,7 +42,7 @@ public final class RetryBudget {
   }
 
   /** Retries refused because the budget was spent. */
-  public long exhaustedCount() {
+  long exhaustedCount() {
     return exhausted.get();
   }
 
