@@ -187,9 +187,30 @@ public final class CallState {
     }
   }
 
-  /** Registers what is in flight now (a transport exchange or a retry timer). */
-  public void track(Future<?> future) {
-    inFlight = future;
+  private long lastTicket; // guarded by this
+  private long trackedTicket; // guarded by this
+
+  /**
+   * A ticket for the next thing to track, taken before it is started: a retry timer may fire and
+   * start the next attempt before {@code schedule} has even returned its future.
+   */
+  public synchronized long ticket() {
+    return ++lastTicket;
+  }
+
+  /**
+   * Registers what is in flight now (a transport exchange or a retry timer), started after taking
+   * {@code ticket}. Something registered late with an older ticket (a retry timer whose attempt
+   * has already started and tracked its exchange) never replaces the newer one, which a cancel
+   * must reach.
+   */
+  public void track(long ticket, Future<?> future) {
+    synchronized (this) {
+      if (ticket > trackedTicket) {
+        trackedTicket = ticket;
+        inFlight = future;
+      }
+    }
     if (cancelled) {
       future.cancel(false);
     }

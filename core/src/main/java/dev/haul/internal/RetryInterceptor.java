@@ -116,7 +116,8 @@ public final class RetryInterceptor implements Stage {
     listener.retryScheduled(request, number, delay, d.reason());
     LOG.debug("{}: attempt {} -> retry in {}: {}", request, number, Durations.format(delay), d.reason());
     try {
-      call.track(timer.schedule(() -> attempt(chain, call, policy, number + 1, out),
+      long ticket = call.ticket();
+      call.track(ticket, timer.schedule(() -> attempt(chain, call, policy, number + 1, out),
           delay.toNanos(), TimeUnit.NANOSECONDS));
     } catch (RejectedExecutionException closing) {
       // The client closed its timer: end the call now instead of leaving it waiting for a retry

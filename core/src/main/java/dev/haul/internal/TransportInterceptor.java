@@ -40,9 +40,10 @@ public final class TransportInterceptor implements Stage {
     EventListener listener = call.listener();
     call.attemptStarted();
     listener.requestStart(request);
+    long ticket = call.ticket();
     CompletableFuture<RawResponse> f = transport.execute(
         new Exchange(request, timeouts, call.attemptListener(), call.takeFreshConnection()));
-    call.track(f);
+    call.track(ticket, f);
     return f.handle((r, err) -> {
       if (err != null) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
