@@ -213,6 +213,42 @@ class HashCursorTest {
     }
   }
 
+  /**
+   * Stress: many small advances racing a worker that keeps stopping. An advance that lands just as
+   * the worker clears its flag must still be hashed (a lost wake-up would leave finish() pending).
+   * The window is narrow, so this is a smoke test; the re-check after clearing the flag is also
+   * what {@link #aLongRunYieldsTheExecutorEverySlice} depends on.
+   */
+  @Test
+  void noAdvanceIsLostWhileTheWorkerStops() throws Exception {
+    byte[] content = random(2000, 13);
+    byte[] expected = sha256(content);
+    ExecutorService hashing = Executors.newFixedThreadPool(2);
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try (FileChannel ch = FileChannel.open(file(content))) {
+      for (int round = 0; round < 300; round++) {
+        HashCursor cursor = new HashCursor(ch, dir, content.length, hashing, 16);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int start = t;
+          done.add(callers.submit(() -> {
+            for (int at = start; at <= content.length; at += 4) {
+              cursor.advanceTo(at);
+            }
+          }));
+        }
+        for (var f : done) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+        // No final advanceTo(length) here: the callers' last advances must be enough.
+        assertThat(cursor.finish().get(30, TimeUnit.SECONDS)).isEqualTo(expected);
+      }
+    } finally {
+      hashing.shutdownNow();
+      callers.shutdownNow();
+    }
+  }
+
   @Test
   void aClosedChannelFailsFinishTyped() throws Exception {
     byte[] content = random(10_000, 8);
