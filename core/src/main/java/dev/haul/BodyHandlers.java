@@ -2,9 +2,6 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.internal.CollectingSubscriber;
-import dev.haul.internal.FileBodyHandler;
-import dev.haul.internal.InputStreamBodyHandler;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;

@@ -3,7 +3,6 @@ package dev.haul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.haul.internal.ByteArrayResponseBody;
 import dev.haul.spi.RawResponse;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -134,7 +133,7 @@ class BodyHandlersTest {
   private static List<ch.qos.logback.classic.spi.ILoggingEvent> droppedStreamReports(Drop drop)
       throws Exception {
     ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
-        org.slf4j.LoggerFactory.getLogger(dev.haul.internal.BodyInputStream.class);
+        org.slf4j.LoggerFactory.getLogger(dev.haul.BodyInputStream.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
         new ch.qos.logback.core.read.ListAppender<>();
     appender.start();

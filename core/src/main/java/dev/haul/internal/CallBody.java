@@ -1,6 +1,7 @@
 package dev.haul.internal;
 
 import dev.haul.ResponseBody;
+import dev.haul.spi.Subscriptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -2,6 +2,7 @@ package dev.haul.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.haul.ResponseBody;
 import dev.haul.testing.StallingBody;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -69,7 +70,7 @@ class CallBodyTest {
 
   @Test
   void aCompletedBodyIsNotFailedAfterwards() {
-    CallBody body = new CallBody(new ByteArrayResponseBody(new byte[3], 8), URI_);
+    CallBody body = new CallBody(ResponseBody.ofBytes(new byte[3], 8), URI_);
     Recorder r = new Recorder();
     body.subscribe(r);
     r.subscription.request(Long.MAX_VALUE);
