@@ -132,7 +132,10 @@ public final class BodyHandlers {
    * declared Content-Length above it before a byte is written, a longer body without one as soon
    * as a write would pass the end (nothing past {@code position + maxBytes} is written; the
    * connection is then closed). A body shorter than the range asked for is not a failure here:
-   * compare the result with what was expected.
+   * compare the result with what was expected. The body is written whatever the status: to write
+   * only a {@code 206} whose {@link ContentRange} is the range asked for, check {@code info} first
+   * in a handler that calls this one, as in {@code (info, body) -> ok(info) ?
+   * ofFileChannel(...).handle(info, body) : refuse(body)}.
    *
    * <p>Every failure of the transfer (the connection cut, a read timeout, the cap, a file error)
    * is a {@link PartialTransferException} with the failure as its cause and the exact number of

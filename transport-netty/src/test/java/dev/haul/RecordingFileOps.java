@@ -61,6 +61,15 @@ public final class RecordingFileOps implements FileBodyHandler.FileOps {
     FileBodyHandler.FILES.delete(path);
   }
 
+  /**
+   * {@code channel}, recording as this does the thread of every write, force and close; a relative
+   * write is also recorded as "relative-write", a write from a heap buffer (a copy) as "heap-write"
+   * and a change of position as "position".
+   */
+  public FileChannel recording(FileChannel channel) {
+    return new RecordingChannel(channel, this);
+  }
+
   /** {@link BodyHandlers#ofFile} with these operations. */
   public BodyHandler<Path> ofFile(Path target) {
     return new FileBodyHandler(target, this);
@@ -89,12 +98,14 @@ public final class RecordingFileOps implements FileBodyHandler.FileOps {
     @Override
     public int write(ByteBuffer src) throws IOException {
       ops.record("write");
+      ops.record("relative-write");
       return d.write(src);
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
       ops.record("write");
+      ops.record("relative-write");
       return d.write(srcs, offset, length);
     }
 
@@ -105,6 +116,7 @@ public final class RecordingFileOps implements FileBodyHandler.FileOps {
 
     @Override
     public FileChannel position(long newPosition) throws IOException {
+      ops.record("position");
       d.position(newPosition);
       return this;
     }
@@ -146,6 +158,9 @@ public final class RecordingFileOps implements FileBodyHandler.FileOps {
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
       ops.record("write");
+      if (!src.isDirect()) {
+        ops.record("heap-write");
+      }
       return d.write(src, position);
     }
 

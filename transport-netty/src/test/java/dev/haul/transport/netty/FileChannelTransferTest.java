@@ -8,6 +8,7 @@ import dev.haul.DeadlineExceededException;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.PartialTransferException;
+import dev.haul.RecordingFileOps;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.spi.RetryPolicy;
@@ -15,20 +16,13 @@ import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
 import dev.haul.testkit.OriginServer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,16 +96,17 @@ class FileChannelTransferTest extends EndToEndTestBase {
     AtomicLong progress = new AtomicLong();
 
     Response<Long> r;
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE);
-        WriteRecorder rec = new WriteRecorder(ch)) {
+    RecordingFileOps ops = new RecordingFileOps();
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
       ch.position(7);
       r = client().sendAsync(Request.newBuilder(server.url("/f")).build(),
-          BodyHandlers.ofFileChannel(rec, at, content.length, progress::set)).get(30, TimeUnit.SECONDS);
+          BodyHandlers.ofFileChannel(ops.recording(ch), at, content.length, progress::set)).get(30, TimeUnit.SECONDS);
       assertThat(ch.position()).as("the caller's position is left alone").isEqualTo(7);
-      // Zero copy: the transport's own (direct) buffers reach the channel, off the event loop.
-      assertThat(rec.direct).isNotEmpty().allMatch(d -> d);
-      assertThat(rec.threads).allMatch(t -> t.startsWith("haul-file-io-"));
     }
+    // Zero copy: the transport's own (direct) buffers reach the channel, on its file threads;
+    // only positional writes, and the channel is neither moved, truncated nor closed.
+    assertThat(ops.threads.keySet()).containsExactly("write");
+    assertThat(ops.threads.get("write")).allMatch(t -> t.getName().startsWith("haul-file-io-"));
 
     assertThat(r.body()).isEqualTo(content.length);
     assertThat(progress.get()).isEqualTo(content.length);
@@ -228,103 +223,5 @@ class FileChannelTransferTest extends EndToEndTestBase {
       return t;
     }
     throw new AssertionError("expected a failure");
-  }
-
-  /** Passes positional writes through, noting the thread and whether each buffer was direct. */
-  private static final class WriteRecorder extends FileChannel {
-    final List<String> threads = new CopyOnWriteArrayList<>();
-    final List<Boolean> direct = new CopyOnWriteArrayList<>();
-    private final FileChannel d;
-
-    WriteRecorder(FileChannel d) {
-      this.d = d;
-    }
-
-    @Override
-    public int write(ByteBuffer src, long position) throws IOException {
-      threads.add(Thread.currentThread().getName());
-      direct.add(src.isDirect());
-      return d.write(src, position);
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return d.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      return d.read(dsts, offset, length);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      throw new AssertionError("relative write");
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      throw new AssertionError("relative write");
-    }
-
-    @Override
-    public long position() throws IOException {
-      return d.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      throw new AssertionError("position moved");
-    }
-
-    @Override
-    public long size() throws IOException {
-      return d.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      throw new AssertionError("truncated");
-    }
-
-    @Override
-    public void force(boolean metaData) throws IOException {
-      d.force(metaData);
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-      return d.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-      throw new AssertionError("transferFrom");
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return d.read(dst, position);
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      throw new AssertionError("map");
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      throw new AssertionError("lock");
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      throw new AssertionError("tryLock");
-    }
-
-    @Override
-    protected void implCloseChannel() {
-      // The test closes the underlying channel itself.
-    }
   }
 }
