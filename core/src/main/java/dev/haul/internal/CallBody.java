@@ -75,7 +75,8 @@ public final class CallBody implements ResponseBody {
     }
     delegate.transferTo(channel, position).whenComplete((n, err) -> {
       if (err != null) {
-        out.completeExceptionally(err);
+        Throwable reason = end.failure; // ended from outside: the closing it caused is not the reason
+        out.completeExceptionally(reason != null ? reason : err);
       } else {
         out.complete(n);
       }
@@ -115,6 +116,8 @@ public final class CallBody implements ResponseBody {
         return;
       }
       failure = reason;
+      // Released before the consumer is told, so one that learns why finds the connection let go.
+      delegate.close();
       Guard g = guard;
       if (g != null) {
         g.fail(reason);
@@ -124,7 +127,6 @@ public final class CallBody implements ResponseBody {
         t.completeExceptionally(reason);
       }
       finished.complete(null);
-      delegate.close();
     }
   }
 
@@ -184,7 +186,8 @@ public final class CallBody implements ResponseBody {
           return;
         }
         done = true;
-        downstream.onError(t);
+        Throwable reason = end.failure; // ended from outside: the closing it caused is not the reason
+        downstream.onError(reason != null ? reason : t);
       }
       end.finished.complete(null);
     }
