@@ -2,11 +2,9 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.internal.CollectingSubscriber;
-import dev.haul.internal.FileBodyHandler;
-import dev.haul.internal.InputStreamBodyHandler;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.function.LongConsumer;
 
 /** Ready-made {@link BodyHandler}s. In-memory handlers always have a size cap. */
 public final class BodyHandlers {
@@ -101,6 +100,69 @@ public final class BodyHandlers {
   public static BodyHandler<Path> ofFile(Path target) {
     requireNonNull(target, "target is null");
     return new FileBodyHandler(target, FileBodyHandler.FILES);
+  }
+
+  /**
+   * Writes the body into {@code channel} from {@code position} on, with positional writes;
+   * completes with the number of bytes written. Same as
+   * {@link #ofFileChannel(FileChannel, long, long, LongConsumer)} with no bound and no progress.
+   */
+  public static BodyHandler<Long> ofFileChannel(FileChannel channel, long position) {
+    return ofFileChannel(channel, position, Long.MAX_VALUE, n -> {});
+  }
+
+  /**
+   * Writes the body into {@code channel} at {@code position} .. {@code position + maxBytes - 1};
+   * completes with the number of bytes written. Same as
+   * {@link #ofFileChannel(FileChannel, long, long, LongConsumer)} with no progress.
+   */
+  public static BodyHandler<Long> ofFileChannel(FileChannel channel, long position, long maxBytes) {
+    return ofFileChannel(channel, position, maxBytes, n -> {});
+  }
+
+  /**
+   * Writes the body into {@code channel} at {@code position} .. {@code position + maxBytes - 1},
+   * for a caller that assembles a file from parts (a segment of a download, a resume); completes
+   * with the number of bytes written. The caller owns the channel: it is never closed, truncated
+   * or moved (only positional writes are made; its own position is not used or changed), and
+   * nothing outside the range is written. The bytes go through {@link ResponseBody#transferTo},
+   * which transports do off their I/O threads straight from their network buffers.
+   *
+   * <p>A body longer than {@code maxBytes} fails with a {@link BodyTooLargeException} cause: a
+   * declared Content-Length above it before a byte is written, a longer body without one as soon
+   * as a write would pass the end (nothing past {@code position + maxBytes} is written; the
+   * connection is then closed). A body shorter than the range asked for is not a failure here:
+   * compare the result with what was expected. The body is written whatever the status: to write
+   * only a {@code 206} whose {@link ContentRange} is the range asked for, check {@code info} first
+   * in a handler that calls this one, as in {@code (info, body) -> ok(info) ?
+   * ofFileChannel(...).handle(info, body) : refuse(body)}.
+   *
+   * <p>Every failure of the transfer (the connection cut, a read timeout, the cap, a file error)
+   * is a {@link PartialTransferException} with the failure as its cause and the exact number of
+   * bytes written before it: each counted once its write returned, and none written after the
+   * future completes. When the call is ended from outside (its deadline, the client closed) the
+   * call fails with that reason instead; {@code progress} then has the count. {@code progress} is
+   * called with the running total after each write, in order, on the thread that wrote (a
+   * transport's file thread); it must be quick and must not throw. It is never called after the
+   * call has completed, however it completed, so its last value is final by then.
+   *
+   * @param channel a channel open for writing, owned by the caller
+   * @param position where the body's first byte goes, at least 0
+   * @param maxBytes the most bytes to write, at least 0
+   * @param progress told the total written so far after each write
+   */
+  public static BodyHandler<Long> ofFileChannel(FileChannel channel, long position, long maxBytes,
+      LongConsumer progress) {
+    requireNonNull(channel, "channel is null");
+    requireNonNull(progress, "progress is null");
+    if (position < 0) {
+      throw new IllegalArgumentException("position: " + position + " (expected: >= 0)");
+    }
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: >= 0)");
+    }
+    // Writes stop at the last position a file can have, whatever maxBytes says.
+    return new FileChannelBodyHandler(channel, position, Math.min(maxBytes, Long.MAX_VALUE - position), progress);
   }
 
   /**

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * An immutable HTTP request: method, absolute http(s) URI, headers, optional body and per-request
- * options (timeouts, call deadline, retry override, metric tags, sensitive headers).
+ * options (timeouts, call deadline, retry override, metric tags, typed tags, sensitive headers).
  *
  * <p>Everything is validated when the request is built: an invalid method, URI or header throws
  * {@link IllegalArgumentException} whose message names the part but never echoes a header value.
@@ -35,6 +35,7 @@ public final class Request {
   private final Duration callTimeout;
   private final RetryPolicy retryPolicy;
   private final Map<String, String> tags;
+  private final Map<Class<?>, Object> typedTags;
   private final boolean safeToRetry;
   private final Set<String> sensitiveHeaders;
   private final Origin origin;
@@ -50,6 +51,8 @@ public final class Request {
     this.callTimeout = b.callTimeout;
     this.retryPolicy = b.retryPolicy;
     this.tags = b.tags == null ? b.sharedTags : Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
+    this.typedTags = b.typedTags == null ? b.sharedTypedTags
+        : Collections.unmodifiableMap(new LinkedHashMap<>(b.typedTags));
     this.safeToRetry = b.safeToRetry;
     this.sensitiveHeaders = b.sensitiveHeaders == null ? b.sharedSensitive
         : Collections.unmodifiableSet(new LinkedHashSet<>(b.sensitiveHeaders));
@@ -117,6 +120,22 @@ public final class Request {
     return tags;
   }
 
+  /**
+   * The tag of this type attached with {@link Builder#tag(Class, Object)}, if any. Tags travel with
+   * the request through every stage of the chain, including the requests that redirects and
+   * retries rebuild from it, so interceptors and event listeners can read them (a download's
+   * {@link DownloadSegment}, a trace context). They are never sent and never printed.
+   */
+  public <T> Optional<T> tag(Class<T> type) {
+    requireNonNull(type, "type is null");
+    return Optional.ofNullable(type.cast(typedTags.get(type)));
+  }
+
+  /** The types of the typed tags attached, in the order they were first set. */
+  public Set<Class<?>> tagTypes() {
+    return typedTags.keySet();
+  }
+
   /** Whether the method is idempotent per RFC 9110 (GET, HEAD, OPTIONS, PUT, DELETE, TRACE). */
   public boolean isIdempotent() {
     return IDEMPOTENT.contains(method);
@@ -150,7 +169,7 @@ public final class Request {
         || sensitiveHeaders.contains(name.toLowerCase(Locale.ROOT));
   }
 
-  /** Method and redacted URI; safe to log. */
+  /** Method and redacted URI; safe to log (typed tags, which may hold anything, are left out). */
   @Override
   public String toString() {
     return method + " " + Redaction.uri(uri);
@@ -169,6 +188,8 @@ public final class Request {
     private RetryPolicy retryPolicy;
     private Map<String, String> tags;
     private Map<String, String> sharedTags = Map.of();
+    private Map<Class<?>, Object> typedTags;
+    private Map<Class<?>, Object> sharedTypedTags = Map.of();
     private boolean safeToRetry;
     private Set<String> sensitiveHeaders;
     private Set<String> sharedSensitive = Set.of();
@@ -187,6 +208,7 @@ public final class Request {
       this.callTimeout = r.callTimeout;
       this.retryPolicy = r.retryPolicy;
       this.sharedTags = r.tags;
+      this.sharedTypedTags = r.typedTags;
       this.safeToRetry = r.safeToRetry;
       this.sharedSensitive = r.sensitiveHeaders;
     }
@@ -307,6 +329,26 @@ public final class Request {
         tags = new LinkedHashMap<>(sharedTags);
       }
       tags.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+      return this;
+    }
+
+    /**
+     * Attaches {@code value} as the tag of {@code type}, replacing any tag of that type; a null
+     * value removes it. Read it back with {@link Request#tag(Class)}, from interceptors and event
+     * listeners too. Keyed by the exact class: a tag set under an interface is read under it.
+     *
+     * @throws ClassCastException if {@code value} is not an instance of {@code type}
+     */
+    public <T> Builder tag(Class<T> type, T value) {
+      requireNonNull(type, "type is null");
+      if (typedTags == null) {
+        typedTags = new LinkedHashMap<>(sharedTypedTags);
+      }
+      if (value == null) {
+        typedTags.remove(type);
+      } else {
+        typedTags.put(type, type.cast(value));
+      }
       return this;
     }
 

@@ -2,7 +2,6 @@ package dev.haul;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.haul.internal.FileBodyPublisher;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
 package dev.haul;
 
-import dev.haul.internal.ByteArrayResponseBody;
-import dev.haul.internal.FileChannelSubscriber;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
@@ -51,6 +49,18 @@ public interface ResponseBody extends Flow.Publisher<List<ByteBuffer>>, AutoClos
 
   /** A body of these bytes, delivered in chunks of at most 16 KiB as demanded. */
   static ResponseBody ofBytes(byte[] bytes) {
-    return new ByteArrayResponseBody(bytes.clone(), 16 * 1024);
+    return ofBytes(bytes, 16 * 1024);
+  }
+
+  /**
+   * A body of these bytes (the array is copied), delivered in chunks of at most
+   * {@code chunkSize} bytes, one per unit of demand: for tests, fakes and interceptors that need
+   * a body arriving in pieces as a network body does.
+   */
+  static ResponseBody ofBytes(byte[] bytes, int chunkSize) {
+    if (chunkSize <= 0) {
+      throw new IllegalArgumentException("chunkSize: " + chunkSize + " (expected: > 0)");
+    }
+    return new ByteArrayResponseBody(bytes.clone(), chunkSize);
   }
 }

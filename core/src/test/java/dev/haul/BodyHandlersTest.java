@@ -3,7 +3,6 @@ package dev.haul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.haul.internal.ByteArrayResponseBody;
 import dev.haul.spi.RawResponse;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -134,7 +133,7 @@ class BodyHandlersTest {
   private static List<ch.qos.logback.classic.spi.ILoggingEvent> droppedStreamReports(Drop drop)
       throws Exception {
     ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
-        org.slf4j.LoggerFactory.getLogger(dev.haul.internal.BodyInputStream.class);
+        org.slf4j.LoggerFactory.getLogger(dev.haul.BodyInputStream.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
         new ch.qos.logback.core.read.ListAppender<>();
     appender.start();
@@ -302,5 +301,39 @@ class BodyHandlersTest {
 
     @Override
     public void close() {}
+  }
+
+  private static final ThreadLocal<String> CALLER = new ThreadLocal<>();
+
+  @Test
+  void forCallRunsOnTheCallersThreadOncePerCall() throws Exception {
+    // A handler that captures what only the calling thread has (here a thread-local) and hands it
+    // to handle(), which runs wherever the headers arrive.
+    BodyHandler<String> handler = new BodyHandler<>() {
+      @Override
+      public CompletableFuture<String> handle(ResponseInfo info, ResponseBody body) {
+        body.close();
+        return CompletableFuture.completedFuture("unbound");
+      }
+
+      @Override
+      public BodyHandler<String> forCall() {
+        String captured = CALLER.get();
+        return (info, body) -> {
+          body.close();
+          return CompletableFuture.completedFuture(captured);
+        };
+      }
+    };
+    dev.haul.testing.FakeTransport transport = new dev.haul.testing.FakeTransport();
+    transport.enqueue(200, "a").enqueue(200, "b");
+    try (HaulClient client = Haul.newBuilder().transport(transport).build()) {
+      CALLER.set("first");
+      assertThat(client.send(Request.get("http://h/1"), handler).body()).isEqualTo("first");
+      CALLER.set("second");
+      assertThat(client.sendAsync(Request.get("http://h/2"), handler).get().body()).isEqualTo("second");
+    } finally {
+      CALLER.remove();
+    }
   }
 }

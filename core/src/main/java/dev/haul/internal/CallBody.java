@@ -5,6 +5,7 @@ import dev.haul.Request;
 import dev.haul.ResponseBody;
 import dev.haul.SendState;
 import dev.haul.spi.EventListener;
+import dev.haul.spi.Subscriptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -87,8 +88,10 @@ public final class CallBody implements ResponseBody {
     }
     delegate.transferTo(channel, position).whenComplete((n, err) -> {
       if (err != null) {
-        end.finish(err);
-        out.completeExceptionally(err);
+        // Ended from outside: the closing that caused is not the reason.
+        Throwable reason = end.failure != null ? end.failure : err;
+        end.finish(reason);
+        out.completeExceptionally(reason);
       } else {
         end.delivered = n;
         end.finish(null);
@@ -233,8 +236,10 @@ public final class CallBody implements ResponseBody {
           return;
         }
         done = true;
-        end.finish(t); // reported before the consumer learns it, so the event precedes the call's end
-        downstream.onError(t);
+        // Ended from outside: the closing it caused is not the reason.
+        Throwable reason = end.failure != null ? end.failure : t;
+        end.finish(reason); // reported before the consumer learns it, so the event precedes the call's end
+        downstream.onError(reason);
       }
     }
 

@@ -15,6 +15,7 @@ import dev.haul.HaulConfig;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.SendState;
+import dev.haul.spi.BlockingBodyHandler;
 import dev.haul.spi.CacheStage;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.Interceptor;
@@ -313,9 +314,8 @@ public final class DefaultHaulClient implements HaulClient {
     requireNonNull(request, "request is null");
     requireNonNull(handler, "handler is null");
     Duration callTimeout = request.callTimeout().or(() -> parts.config().callTimeout()).orElse(null);
-    // A stream dropped without close() is reported with the stack of this call: only here, on the
-    // caller's thread, is it at hand (the handler runs where the headers arrive).
-    Throwable callSite = handler instanceof InputStreamBodyHandler ? InputStreamBodyHandler.callSite() : null;
+    // On the caller's thread: what the handler captures here (a stack, a context) is at hand only here.
+    BodyHandler<T> forCall = requireNonNull(handler.forCall(), "forCall() returned null");
     CallHandle handle = new CallHandle(callIds.incrementAndGet(), request, parts.ticker().read());
     EventListener listener = listenerFor(handle);
     CallState call = new CallState(handle, listener, parts.ticker(), callTimeout);
@@ -359,12 +359,10 @@ public final class DefaultHaulClient implements HaulClient {
       if (call.failure() != null) {
         body.fail(call.failure()); // ended from outside between the two checks
       }
-      if (handler instanceof BlockingBodyHandler<T> blocking) {
+      if (forCall instanceof BlockingBodyHandler<T> blocking) {
         offload.execute(() -> handleBody(flight, r, body, () -> blocking.handle(r, body, offload)));
-      } else if (handler instanceof InputStreamBodyHandler streams) {
-        handleBody(flight, r, body, () -> typed(streams.handle(r, body, callSite)));
       } else {
-        handleBody(flight, r, body, () -> handler.handle(r, body));
+        handleBody(flight, r, body, () -> forCall.handle(r, body));
       }
     });
 
@@ -436,12 +434,6 @@ public final class DefaultHaulClient implements HaulClient {
         result.complete(new Response<>(r, v, r.redirects(), r.attempts()));
       }
     });
-  }
-
-  /** The stream handler's future as the call's type: the handler is the call's handler. */
-  @SuppressWarnings("unchecked")
-  private static <T> CompletableFuture<T> typed(CompletableFuture<?> f) {
-    return (CompletableFuture<T>) f;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.haul.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.haul.ResponseBody;
 import dev.haul.testing.StallingBody;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ class CallBodyTest {
   private static final URI URI_ = URI.create("http://h/");
 
   /** Records signals in order. */
-  private static final class Recorder implements Flow.Subscriber<List<ByteBuffer>> {
+  private static class Recorder implements Flow.Subscriber<List<ByteBuffer>> {
     final List<String> signals = Collections.synchronizedList(new ArrayList<>());
     Flow.Subscription subscription;
 
@@ -69,7 +70,7 @@ class CallBodyTest {
 
   @Test
   void aCompletedBodyIsNotFailedAfterwards() {
-    CallBody body = new CallBody(new ByteArrayResponseBody(new byte[3], 8), URI_);
+    CallBody body = new CallBody(ResponseBody.ofBytes(new byte[3], 8), URI_);
     Recorder r = new Recorder();
     body.subscribe(r);
     r.subscription.request(Long.MAX_VALUE);
@@ -86,5 +87,57 @@ class CallBodyTest {
     r.subscription.cancel();
     assertThat(body.finished()).isDone();
     assertThat(stalling.isClosed()).isTrue();
+  }
+
+  @Test
+  void theConnectionIsReleasedBeforeTheConsumerLearnsWhy() {
+    // CloseAndDeadlineTest#deadlineCoversAResponseBodyConsumedLater saw the failure and then, now
+    // and then under load, a body not yet closed: the body was closed after the consumer was told.
+    StallingBody stalling = new StallingBody("a");
+    CallBody body = new CallBody(stalling, URI_);
+    List<Boolean> closedWhenTold = new ArrayList<>();
+    body.subscribe(new Recorder() {
+      @Override
+      public void onError(Throwable t) {
+        closedWhenTold.add(stalling.isClosed());
+      }
+    });
+    body.fail(new IllegalStateException("deadline"));
+    assertThat(closedWhenTold).containsExactly(true);
+  }
+
+  @Test
+  void aFailureTheClosingCausesIsReportedAsTheReason() {
+    // A body that, unlike a transport, signals onError when closed: the consumer still gets the
+    // reason the call was ended for, not the closing's own error.
+    Recorder r = new Recorder();
+    CallBody body = new CallBody(new ResponseBody() {
+      private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
+
+      @Override
+      public java.util.OptionalLong contentLength() {
+        return java.util.OptionalLong.empty();
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
+        subscriber = s;
+        s.onSubscribe(new Flow.Subscription() {
+          @Override
+          public void request(long n) {}
+
+          @Override
+          public void cancel() {}
+        });
+      }
+
+      @Override
+      public void close() {
+        subscriber.onError(new IllegalStateException("closed by the caller"));
+      }
+    }, URI_);
+    body.subscribe(r);
+    body.fail(new IllegalStateException("deadline"));
+    assertThat(r.signals).containsExactly("subscribe", "error deadline");
   }
 }

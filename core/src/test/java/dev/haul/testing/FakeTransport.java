@@ -2,18 +2,22 @@ package dev.haul.testing;
 
 import dev.haul.Headers;
 import dev.haul.Origin;
-import dev.haul.internal.ByteArrayResponseBody;
+import dev.haul.ResponseBody;
 import dev.haul.spi.Exchange;
 import dev.haul.spi.PoolStats;
 import dev.haul.spi.RawResponse;
 import dev.haul.spi.Transport;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /** A scripted transport: each exchange takes the next scripted outcome and is recorded. */
@@ -22,14 +26,13 @@ public final class FakeTransport implements Transport {
   private final ConcurrentLinkedQueue<Function<Exchange, CompletableFuture<RawResponse>>> script =
       new ConcurrentLinkedQueue<>();
   private final List<Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
-  private final List<ByteArrayResponseBody> bodies = Collections.synchronizedList(new ArrayList<>());
+  private final List<RecordedBody> bodies = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean closed;
 
   /** Answers the next exchange with this status, headers and body. */
   public FakeTransport enqueue(int status, Headers headers, String body) {
     script.add(ex -> {
-      ByteArrayResponseBody b =
-          new ByteArrayResponseBody(body.getBytes(StandardCharsets.UTF_8), 4);
+      RecordedBody b = new RecordedBody(ResponseBody.ofBytes(body.getBytes(StandardCharsets.UTF_8), 4));
       bodies.add(b);
       return CompletableFuture.completedFuture(RawResponse.builder()
           .request(ex.request()).status(status).headers(headers).body(b).build());
@@ -68,7 +71,7 @@ public final class FakeTransport implements Transport {
   }
 
   /** Bodies this transport handed out, in order. */
-  public List<ByteArrayResponseBody> bodies() {
+  public List<RecordedBody> bodies() {
     return List.copyOf(bodies);
   }
 
@@ -84,5 +87,74 @@ public final class FakeTransport implements Transport {
   @Override
   public void close() {
     closed = true;
+  }
+
+  /** A body this transport handed out, recording whether it was read to its end or given up. */
+  public static final class RecordedBody implements ResponseBody {
+    private final ResponseBody delegate;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean completed;
+
+    RecordedBody(ResponseBody delegate) {
+      this.delegate = delegate;
+    }
+
+    /** Whether the body was closed or cancelled (before or after its end). */
+    public boolean isClosed() {
+      return closed.get();
+    }
+
+    /** Whether the body was read to its end. */
+    public boolean isCompleted() {
+      return completed;
+    }
+
+    @Override
+    public OptionalLong contentLength() {
+      return delegate.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> subscriber) {
+      delegate.subscribe(new Flow.Subscriber<List<ByteBuffer>>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+              s.request(n);
+            }
+
+            @Override
+            public void cancel() {
+              closed.set(true);
+              s.cancel();
+            }
+          });
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+          subscriber.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          subscriber.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+          completed = true;
+          subscriber.onComplete();
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+      delegate.close();
+    }
   }
 }

@@ -2,7 +2,9 @@ package dev.haul.examples.cli;
 
 import dev.haul.BodyHandlers;
 import dev.haul.ConnectionClosedException;
+import dev.haul.ContentRange;
 import dev.haul.DeadlineExceededException;
+import dev.haul.EntityTag;
 import dev.haul.HaulClient;
 import dev.haul.HaulException;
 import dev.haul.IntegrityException;
@@ -36,9 +38,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Streams a response into {@code FILE.part}, hashing as it goes, and renames it to {@code FILE}
@@ -94,11 +95,6 @@ final class FileDownload {
     }
   }
 
-  // RFC 9110 §14.4: range units are case-insensitive; field values are trimmed of OWS.
-  private static final Pattern CONTENT_RANGE =
-      Pattern.compile("(?i:bytes)[ \\t]+(\\d{1,18})[ \\t]*-[ \\t]*(\\d{1,18})[ \\t]*/[ \\t]*(\\d{1,18})");
-  private static final Pattern UNSATISFIED_RANGE = Pattern.compile("(?i:bytes)[ \\t]+\\*[ \\t]*/[ \\t]*(\\d{1,18})");
-
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final HaulClient client;
@@ -130,7 +126,7 @@ final class FileDownload {
     MessageDigest sha = sha256();
     long written = 0;
     long total = -1;
-    String etag = null;
+    EntityTag etag = null;
     int attempts = 0;
     int redirects = 0;
     int resumes = 0;
@@ -143,7 +139,7 @@ final class FileDownload {
       while (true) {
         boolean ranged = written > 0;
         Request.Builder next = ranged
-            ? plain.toBuilder().setHeader("Range", "bytes=" + written + "-").setHeader("If-Range", etag)
+            ? plain.toBuilder().setHeader("Range", "bytes=" + written + "-").setHeader("If-Range", etag.toString())
             : plain.toBuilder();
         if (timeout != null) {
           long left = deadline - System.nanoTime();
@@ -348,17 +344,23 @@ final class FileDownload {
    * {@code written} bytes long ({@code Content-Range: bytes *}{@code /written}) under the same
    * validator: what was written is the whole of it.
    */
-  private static boolean completeAt(Response<?> r, long written, long total, String etag) {
+  private static boolean completeAt(Response<?> r, long written, long total, EntityTag etag) {
     List<String> ranges = r.headers().all("Content-Range");
     if (ranges.size() != 1) {
       return false;
     }
-    Matcher m = UNSATISFIED_RANGE.matcher(ranges.get(0).trim());
-    if (!m.matches() || Long.parseLong(m.group(1)) != written || (total >= 0 && total != written)) {
+    Optional<ContentRange> range = ContentRange.parse(ranges.get(0));
+    if (range.isEmpty() || range.get().isSatisfied() || range.get().completeLength().getAsLong() != written
+        || (total >= 0 && total != written)) {
       return false;
     }
     String newTag = r.headers().get("ETag");
-    return newTag == null || newTag.trim().equals(etag);
+    return newTag == null || sameTag(newTag, etag);
+  }
+
+  /** Whether {@code value} is an entity tag strongly equal to {@code etag} (RFC 9110 §8.8.3.2). */
+  private static boolean sameTag(String value, EntityTag etag) {
+    return EntityTag.parse(value).map(t -> t.strongEquals(etag)).orElse(false);
   }
 
   /**
@@ -367,7 +369,7 @@ final class FileDownload {
    * {@code total} is -1 when the first response had no length (chunked): then any complete-length
    * works, as long as the range is valid (RFC 9110 §14.4) and runs from the offset to its end.
    */
-  static String badPartial(Response<?> r, long offset, long total, String etag) {
+  static String badPartial(Response<?> r, long offset, long total, EntityTag etag) {
     String contentType = r.headers().get("Content-Type");
     if (contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
       return "206 with a multipart body to a single-range request";
@@ -376,22 +378,17 @@ final class FileDownload {
     if (ranges.size() != 1) {
       return ranges.isEmpty() ? "206 without Content-Range" : "206 with more than one Content-Range";
     }
-    Matcher m = CONTENT_RANGE.matcher(ranges.get(0).trim());
-    if (!m.matches()) {
-      return "206 with a malformed Content-Range";
+    Optional<ContentRange> parsed = ContentRange.parse(ranges.get(0));
+    if (parsed.isEmpty()) {
+      return "206 with a malformed or invalid Content-Range";
     }
-    long first = Long.parseLong(m.group(1));
-    long last = Long.parseLong(m.group(2));
-    long length = Long.parseLong(m.group(3));
-    if (first > last || length <= last || length < offset) {
-      return "206 with an invalid Content-Range bytes " + first + "-" + last + "/" + length;
-    }
-    if (first != offset || last != length - 1 || (total >= 0 && length != total)) {
-      return "206 with Content-Range bytes " + first + "-" + last + "/" + length + " (asked for bytes "
+    ContentRange range = parsed.get();
+    if (!range.isSuffixFrom(offset, total)) {
+      return "206 with Content-Range " + range + " (asked for bytes "
           + offset + "-" + (total >= 0 ? (total - 1) + "/" + total : "") + ")";
     }
     long declared = r.headers().firstLong("Content-Length").orElse(-1);
-    if (declared >= 0 && declared != length - offset) {
+    if (declared >= 0 && declared != range.length()) {
       return "206 whose Content-Length " + declared + " does not match its Content-Range";
     }
     // RFC 9110 §15.3.7: a 206 to an If-Range request carries the ETag; one without it cannot be
@@ -400,7 +397,7 @@ final class FileDownload {
     if (etag != null && newTag == null) {
       return "206 without an ETag to a resume by ETag";
     }
-    if (newTag != null && !newTag.trim().equals(etag)) {
+    if (newTag != null && !sameTag(newTag, etag)) {
       return "206 for another version of the resource (its ETag changed)";
     }
     return null;
@@ -408,21 +405,18 @@ final class FileDownload {
 
   /** The complete length from a Content-Range that {@link #badPartial} accepted. */
   private static long completeLength(Response<?> r) {
-    Matcher m = CONTENT_RANGE.matcher(r.headers().get("Content-Range").trim());
-    if (!m.matches()) {
-      throw new IllegalStateException("Content-Range was checked");
-    }
-    return Long.parseLong(m.group(3));
+    return ContentRange.parse(r.headers().get("Content-Range"))
+        .orElseThrow(() -> new IllegalStateException("Content-Range was checked"))
+        .completeLength().getAsLong();
   }
 
-  /** The response's ETag if strong (only a strong one may be used in If-Range), else null. */
-  private static String strongEtag(Response<?> r) {
-    String tag = r.headers().get("ETag");
-    if (tag == null) {
-      return null;
-    }
-    tag = tag.trim();
-    return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag : null;
+  /**
+   * The response's ETag if strong (RFC 9110 §13.1.5: only a strong one may be used in If-Range),
+   * else null. A Last-Modified date is not used instead: without a strong ETag the download
+   * restarts rather than resumes.
+   */
+  private static EntityTag strongEtag(Response<?> r) {
+    return EntityTag.parse(r.headers().get("ETag")).filter(t -> !t.isWeak()).orElse(null);
   }
 
   /** FILE may be absent or a regular file to replace; never a symlink. */

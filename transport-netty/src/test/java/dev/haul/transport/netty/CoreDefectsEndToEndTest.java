@@ -13,7 +13,7 @@ import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.RetrySettings;
 import dev.haul.SendState;
-import dev.haul.internal.FileBodyHandler;
+import dev.haul.RecordingFileOps;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.MockResponse;
@@ -22,21 +22,11 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,10 +82,10 @@ class CoreDefectsEndToEndTest extends EndToEndTestBase {
     new Random(8).nextBytes(content);
     server.enqueue(MockResponse.builder().status(200).body(content).chunked(64 * 1024).build());
     HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none()));
-    RecordingOps ops = new RecordingOps();
+    RecordingFileOps ops = new RecordingFileOps();
     Path target = dir.resolve("download.bin");
 
-    Response<Path> r = client.sendAsync(Request.newBuilder(server.url("/f")).build(), new FileBodyHandler(target, ops))
+    Response<Path> r = client.sendAsync(Request.newBuilder(server.url("/f")).build(), ops.ofFile(target))
         .get(30, TimeUnit.SECONDS);
 
     assertThat(r.body()).isEqualTo(target);
@@ -111,11 +101,11 @@ class CoreDefectsEndToEndTest extends EndToEndTestBase {
     server.enqueue(MockResponse.builder().status(200).body(new byte[256 * 1024])
         .fault(dev.haul.testkit.Fault.CLOSE_DURING_BODY, 100_000).build());
     HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none()));
-    RecordingOps ops = new RecordingOps();
+    RecordingFileOps ops = new RecordingFileOps();
     Path target = dir.resolve("broken.bin");
 
     assertThat(failureOf(client.sendAsync(Request.newBuilder(server.url("/f")).build(),
-        new FileBodyHandler(target, ops)))).isInstanceOf(dev.haul.HaulException.class);
+        ops.ofFile(target)))).isInstanceOf(dev.haul.HaulException.class);
 
     assertThat(target).doesNotExist();
     try (var files = Files.list(dir)) {
@@ -140,10 +130,10 @@ class CoreDefectsEndToEndTest extends EndToEndTestBase {
     };
     HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create()).retryPolicy(RetryPolicy.none())
         .callbackExecutor(rejecting));
-    RecordingOps ops = new RecordingOps();
+    RecordingFileOps ops = new RecordingFileOps();
     Path target = dir.resolve("rejected.bin");
 
-    Response<Path> r = client.send(Request.newBuilder(server.url("/f")).build(), new FileBodyHandler(target, ops));
+    Response<Path> r = client.send(Request.newBuilder(server.url("/f")).build(), ops.ofFile(target));
 
     assertThat(r.body()).isEqualTo(target);
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
@@ -152,155 +142,6 @@ class CoreDefectsEndToEndTest extends EndToEndTestBase {
         .as("threads that ran %s", op).noneMatch(CoreDefectsEndToEndTest::isEventLoop));
   }
 
-  /** The real file operations, each recorded with the thread that ran it. */
-  private static final class RecordingOps implements FileBodyHandler.FileOps {
-    final Map<String, List<Thread>> threads = new ConcurrentHashMap<>();
-
-    void record(String op) {
-      threads.computeIfAbsent(op, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-          .add(Thread.currentThread());
-    }
-
-    @Override
-    public Path createTemp(Path dir, String prefix, String suffix) throws IOException {
-      record("createTemp");
-      return FileBodyHandler.FILES.createTemp(dir, prefix, suffix);
-    }
-
-    @Override
-    public FileChannel open(Path temp) throws IOException {
-      record("open");
-      return new RecordingChannel(FileBodyHandler.FILES.open(temp), this);
-    }
-
-    @Override
-    public void force(FileChannel channel) throws IOException {
-      record("force");
-      FileBodyHandler.FILES.force(channel);
-    }
-
-    @Override
-    public void close(FileChannel channel) throws IOException {
-      FileBodyHandler.FILES.close(channel);
-    }
-
-    @Override
-    public void move(Path from, Path to) throws IOException {
-      record("move");
-      FileBodyHandler.FILES.move(from, to);
-    }
-
-    @Override
-    public void delete(Path path) throws IOException {
-      record("delete");
-      FileBodyHandler.FILES.delete(path);
-    }
-  }
-
-  /** A file channel that records the thread of every write, force and close. */
-  private static final class RecordingChannel extends FileChannel {
-    private final FileChannel d;
-    private final RecordingOps ops;
-
-    RecordingChannel(FileChannel d, RecordingOps ops) {
-      this.d = d;
-      this.ops = ops;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return d.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      return d.read(dsts, offset, length);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      ops.record("write");
-      return d.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      ops.record("write");
-      return d.write(srcs, offset, length);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return d.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      d.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return d.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      ops.record("truncate");
-      d.truncate(size);
-      return this;
-    }
-
-    @Override
-    public void force(boolean metaData) throws IOException {
-      ops.record("force");
-      d.force(metaData);
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-      return d.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-      ops.record("write");
-      return d.transferFrom(src, position, count);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return d.read(dst, position);
-    }
-
-    @Override
-    public int write(ByteBuffer src, long position) throws IOException {
-      ops.record("write");
-      return d.write(src, position);
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      return d.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return d.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return d.tryLock(position, size, shared);
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      ops.record("close");
-      d.close();
-    }
-  }
 
   // ---- defect 7 ----
 

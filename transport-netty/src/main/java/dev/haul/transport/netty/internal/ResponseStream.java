@@ -1,7 +1,7 @@
 package dev.haul.transport.netty.internal;
 
 import dev.haul.HaulException;
-import dev.haul.internal.Subscriptions;
+import dev.haul.spi.Subscriptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.haul.transport.netty.internal;
 
 import dev.haul.Redaction;
 import dev.haul.Request;
+import dev.haul.spi.Cleaners;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +46,7 @@ public final class TransportContext implements AutoCloseable {
 
   /** Watches {@code facade}: if it becomes unreachable unclaimed, {@code onLeak} runs. */
   Cleaner.Cleanable watch(Object facade, Runnable onLeak) {
-    return dev.haul.internal.Cleaners.watch(facade, onLeak);
+    return Cleaners.watch(facade, onLeak);
   }
 
   void reportLeak(Request request, Throwable openedAt) {

@@ -1,7 +1,6 @@
-package dev.haul.internal;
+package dev.haul;
 
-import dev.haul.HaulException;
-import dev.haul.Redaction;
+import dev.haul.spi.Cleaners;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * so a stream dropped without {@code close()} becomes unreachable: it is then reported and its
  * subscription cancelled, which releases the connection.
  */
-public final class BodyInputStream extends InputStream {
+final class BodyInputStream extends InputStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(BodyInputStream.class);
   private static final Object COMPLETE = new Object();

@@ -1,6 +1,6 @@
-package dev.haul.internal;
+package dev.haul;
 
-import dev.haul.ResponseBody;
+import dev.haul.spi.Subscriptions;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.OptionalLong;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** An in-memory body delivered in chunks as demanded; for tests, caches and interceptors. */
-public final class ByteArrayResponseBody implements ResponseBody {
+final class ByteArrayResponseBody implements ResponseBody {
 
   private final byte[] bytes;
   private final int chunk;

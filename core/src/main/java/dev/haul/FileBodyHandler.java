@@ -1,7 +1,6 @@
-package dev.haul.internal;
+package dev.haul;
 
-import dev.haul.ResponseBody;
-import dev.haul.ResponseInfo;
+import dev.haul.spi.BlockingBodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -21,7 +20,7 @@ import java.util.concurrent.Executor;
  * hands over (its callback executor), never on a transport I/O thread; the body's bytes are written
  * with {@link ResponseBody#transferTo}, which transports do off their I/O threads.
  */
-public final class FileBodyHandler implements BlockingBodyHandler<Path> {
+final class FileBodyHandler implements BlockingBodyHandler<Path> {
 
   /** The file-system steps, replaceable so tests can see which thread runs each. */
   public interface FileOps {

@@ -1,6 +1,5 @@
-package dev.haul.internal;
+package dev.haul;
 
-import dev.haul.BodyTooLargeException;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -9,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /** Collects a body into memory up to a cap; passing the cap cancels and fails with a typed error. */
-public final class CollectingSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
+final class CollectingSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
   private final URI uri;
   private final long maxBytes;

@@ -1,5 +1,6 @@
-package dev.haul.internal;
+package dev.haul;
 
+import dev.haul.spi.Subscriptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Publishes a file in 64 KiB chunks as they are requested, so an upload never holds more than
  * one chunk per unit of demand in memory. The file is opened on subscribe and closed at the end.
  */
-public final class FileBodyPublisher implements Flow.Publisher<ByteBuffer> {
+final class FileBodyPublisher implements Flow.Publisher<ByteBuffer> {
 
   private static final int CHUNK = 64 * 1024;
 
@@ -65,7 +66,7 @@ public final class FileBodyPublisher implements Flow.Publisher<ByteBuffer> {
         return;
       }
       // Only the caller that raises demand from zero drains; re-entrant calls just add demand.
-      if (demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b) > 0) {
+      if (demand.getAndAccumulate(n, Subscriptions::addCap) > 0) {
         return;
       }
       do {

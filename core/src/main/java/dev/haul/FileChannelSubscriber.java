@@ -1,4 +1,4 @@
-package dev.haul.internal;
+package dev.haul;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,7 +11,7 @@ import java.util.concurrent.Flow;
  * Writes each delivered buffer to a file channel at an advancing position, one buffer list of
  * demand at a time, so memory stays bounded by what the transport hands over per read.
  */
-public final class FileChannelSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
+final class FileChannelSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
   private final FileChannel channel;
   private final CompletableFuture<Long> result = new CompletableFuture<>();
