@@ -9,13 +9,13 @@ public sealed interface JournalLoad {
   enum Reason {
     /** There is no journal. */
     MISSING,
-    /** The journal could not be read (I/O error, or larger than any valid journal). */
+    /** The journal could not be read (an I/O error other than its absence). */
     UNREADABLE,
     /** The journal does not start with the journal magic: not a journal. */
     BAD_MAGIC,
     /** The journal was written by a newer format version. */
     FUTURE_VERSION,
-    /** The journal is shorter or longer than its header says (a torn write). */
+    /** The journal is shorter or longer than its header says (a torn write), or larger than any valid journal. */
     TRUNCATED,
     /** The CRC32C does not match the content. */
     CHECKSUM,
