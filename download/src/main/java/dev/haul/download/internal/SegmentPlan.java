@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The shared work plan of one download over {@code [0, length)}: which bytes are written, which are
@@ -146,21 +148,41 @@ public final class SegmentPlan {
 
   /**
    * Starts an end-game race: a duplicate of the unreserved tail of the in-flight segment with the
-   * most bytes left to fetch (the one that would finish last). Empty while anything is free or
-   * splittable (use {@link #claim()}), or when every candidate is already racing or fully reserved.
+   * most bytes left to fetch. Same as {@link #endGame(ToDoubleFunction)} with the unreserved byte
+   * count as the time left, for callers that do not measure rates.
    */
   public synchronized Optional<Segment> endGame() {
+    return endGame(view -> view.end() - view.reserved());
+  }
+
+  /**
+   * Starts an end-game race: a duplicate of the unreserved tail of the in-flight segment that will
+   * finish last by {@code timeLeft} (for example its unreserved bytes over its measured rate; a
+   * stalled segment's time left is infinite). Empty while anything is free or splittable (use
+   * {@link #claim()}), or when every candidate is already racing or fully reserved.
+   *
+   * @param timeLeft estimates a candidate's time to finish, in any unit; called under the plan's
+   *     lock, so it must be fast and must not call back into the plan
+   */
+  public synchronized Optional<Segment> endGame(ToDoubleFunction<SegmentView> timeLeft) {
+    Objects.requireNonNull(timeLeft, "timeLeft is null");
     if (!free.isEmpty()) {
       return Optional.empty();
     }
-    Active slowest = null;
     for (Active a : active.values()) {
       if (splitPoint(a) >= 0) {
         return Optional.empty();
       }
-      if (a.isRaceCandidate()
-          && (slowest == null || a.end - a.unreservedFrom() > slowest.end - slowest.unreservedFrom())) {
-        slowest = a;
+    }
+    Active slowest = null;
+    double slowestLeft = Double.NEGATIVE_INFINITY;
+    for (Active a : active.values()) {
+      if (a.isRaceCandidate()) {
+        double left = timeLeft.applyAsDouble(a.view());
+        if (slowest == null || left > slowestLeft) {
+          slowest = a;
+          slowestLeft = left;
+        }
       }
     }
     if (slowest == null) {
@@ -308,7 +330,7 @@ public final class SegmentPlan {
   public synchronized Snapshot snapshot() {
     List<SegmentView> views = new ArrayList<>(active.size());
     for (Active a : active.values()) {
-      views.add(new SegmentView(a.handle(), a.end, a.progress, a.isShadow(), a.lost));
+      views.add(a.view());
     }
     Span first = done.first();
     long prefix = first == null || first.start() > 0 ? 0 : first.end();
@@ -452,6 +474,10 @@ public final class SegmentPlan {
 
     Segment handle() {
       return new Segment(id, start, end, shadowOf);
+    }
+
+    SegmentView view() {
+      return new SegmentView(handle(), end, unreservedFrom(), progress, shadowOf, lost);
     }
 
     @Override

@@ -59,7 +59,9 @@ final class PlanSimulation {
       }
       case END_GAME -> {
         if (c.segment == null) {
-          startRace(c, plan.endGame());
+          // Half the time an arbitrary rate estimate picks the segment to race.
+          startRace(c, action.fraction() < 0.5 ? plan.endGame()
+              : plan.endGame(v -> (v.segment().id() * 7919) % 13));
         }
       }
       case RESERVE -> {

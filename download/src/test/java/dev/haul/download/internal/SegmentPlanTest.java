@@ -144,6 +144,25 @@ class SegmentPlanTest {
   }
 
   @Test
+  void endGameRacesTheSegmentThatWillFinishLastByTheCallersEstimate() {
+    SegmentPlan plan = SegmentPlan.create(40, 10, 20);
+    Segment a = plan.claim().orElseThrow();
+    Segment b = plan.claim().orElseThrow();
+    plan.reserve(a, 15);
+    plan.reserve(b, 5);
+    long stalled = a.id();
+    // a has 5 bytes left and b 15, but a is stalled: a will finish last.
+    Segment dup = plan.endGame(v -> v.segment().id() == stalled ? Double.POSITIVE_INFINITY : v.unreserved() / 1e6)
+        .orElseThrow();
+    assertThat(dup).isEqualTo(new Segment(2, 15, 20, true));
+    assertThatThrownBy(() -> plan.endGame(null)).isInstanceOf(NullPointerException.class);
+    plan.reserve(dup, 5);
+    plan.progress(dup, 20);
+    assertThat(plan.complete(dup).cancelled()).map(Segment::id).contains(stalled);
+    assertThat(plan.reserve(b, 100)).isEqualTo(15);
+  }
+
+  @Test
   void aDuplicateThatFinishesFirstShortensTheOriginal() {
     SegmentPlan plan = SegmentPlan.create(100, 10, 100);
     Segment a = plan.claim().orElseThrow();
@@ -267,9 +286,10 @@ class SegmentPlanTest {
     assertThat(s.writtenBytes()).isEqualTo(5);
     assertThat(s.writtenPrefix()).isEqualTo(5);
     assertThat(s.segments()).containsExactly(
-        new SegmentView(new Segment(a.id(), 0, 50, false), 50, 5, false, false),
-        new SegmentView(b, 100, 50, false, false));
+        new SegmentView(new Segment(a.id(), 0, 50, false), 50, 5, 5, false, false),
+        new SegmentView(b, 100, 50, 50, false, false));
     assertThat(s.segments().get(0).remaining()).isEqualTo(45);
+    assertThat(s.segments().get(0).unreserved()).isEqualTo(45);
   }
 
   @Test
