@@ -70,6 +70,8 @@ public final class HaulConfig extends AbstractConfig {
   private final RetrySettings retry;
   private final CircuitBreakerSettings circuit;
 
+  private final Optional<Duration> callTimeout;
+
   private HaulConfig(ConfigValues values) {
     super(values);
     EnumMap<Timeouts.Kind, Duration> t = new EnumMap<>(Timeouts.Kind.class);
@@ -79,6 +81,8 @@ public final class HaulConfig extends AbstractConfig {
     this.timeouts = Timeouts.of(t);
     this.retry = RetrySettings.builder().setAll(this).build();
     this.circuit = CircuitBreakerSettings.builder().setAll(this).build();
+    Duration call = get(CALL_TIMEOUT);
+    this.callTimeout = call.isZero() ? Optional.empty() : Optional.of(call); // read on every call
   }
 
   private static List<ConfigKey<?>> keys() {
@@ -122,8 +126,7 @@ public final class HaulConfig extends AbstractConfig {
 
   /** The deadline for a whole call, if one is configured ({@code haul.timeout.call} > 0). */
   public Optional<Duration> callTimeout() {
-    Duration d = get(CALL_TIMEOUT);
-    return d.isZero() ? Optional.empty() : Optional.of(d);
+    return callTimeout;
   }
 
   /** The retry settings ({@code haul.retry.*}) of the default retry policy. */
