@@ -1,0 +1,1027 @@
+package dev.haul.download.internal;
+
+import dev.haul.BodyHandlers;
+import dev.haul.ContentRange;
+import dev.haul.DeadlineExceededException;
+import dev.haul.DownloadSegment;
+import dev.haul.EntityTag;
+import dev.haul.HaulClient;
+import dev.haul.HaulException;
+import dev.haul.IntegrityException;
+import dev.haul.PartialTransferException;
+import dev.haul.Request;
+import dev.haul.Response;
+import dev.haul.ResponseBody;
+import dev.haul.SendState;
+import dev.haul.UnexpectedStatusException;
+import dev.haul.download.Download;
+import dev.haul.download.DownloadConfig;
+import dev.haul.download.DownloadEvent;
+import dev.haul.download.DownloadFileException;
+import dev.haul.download.DownloadProgress;
+import dev.haul.download.DownloadRequest;
+import dev.haul.download.DownloadResult;
+import dev.haul.download.FileNames;
+import dev.haul.download.RemoteChangedException;
+import dev.haul.download.RemoteFile;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One download, run by one coordinator thread. The coordinator makes the first request, decides
+ * from its answer how many connections to use, and then only reacts to what the connections
+ * report (a segment done, a failure) and to its own clock (journal saves, stalls, the deadline).
+ * Each connection writes its body straight into the {@code .part} file through a
+ * {@link SegmentChannel}, on the transport's file threads; the plan decides who writes what.
+ *
+ * <p>Correctness rules: every ranged request carries {@code If-Range}; only a {@code 206} whose
+ * {@code Content-Range} is exactly the range asked for, of the known total length, and whose
+ * validator (when it sends one) is unchanged, is written. Anything else from a ranged request
+ * means the remote changed or ignores ranges: the download starts over from zero, a bounded number
+ * of times. Bytes go to {@code FILE.part}; the final name appears only by an atomic rename after
+ * the size and SHA-256 are verified.
+ */
+final class DownloadTask implements Download {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
+  private static final long TICK_MILLIS = 200;
+  private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+  private final String id;
+  private final DownloadRequest request;
+  private final DefaultDownloader owner;
+  private final DownloadConfig config;
+  private final HaulClient client;
+  private final CompletableFuture<DownloadResult> result = new CompletableFuture<>();
+  private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+  private final List<Worker> workers = new ArrayList<>(); // coordinator thread only
+  private final Object pauseLock = new Object();
+
+  private volatile DownloadProgress.State state = DownloadProgress.State.QUEUED;
+  private volatile boolean pauseRequested;
+  private volatile boolean cancelRequested;
+  private volatile SegmentPlan plan;
+  private volatile long total = -1;
+  private volatile long durable;
+  private volatile double rate;
+  private final AtomicLong streamed = new AtomicLong(); // bytes of a download without a plan
+  private volatile List<Worker> workerView = List.of();
+
+  DownloadTask(String id, DownloadRequest request, DefaultDownloader owner) {
+    this.id = id;
+    this.request = request;
+    this.owner = owner;
+    this.config = owner.config();
+    this.client = owner.client();
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        cancel();
+      }
+    });
+  }
+
+  // ---- the handle -------------------------------------------------------------------------------
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public DownloadRequest request() {
+    return request;
+  }
+
+  @Override
+  public CompletableFuture<DownloadResult> result() {
+    return result;
+  }
+
+  @Override
+  public DownloadProgress progress() {
+    SegmentPlan p = plan;
+    long received = p != null ? p.snapshot().writtenBytes() : streamed.get();
+    List<DownloadProgress.Segment> segs = new ArrayList<>();
+    for (Worker w : workerView) {
+      Segment s = w.segment;
+      if (s != null) {
+        segs.add(new DownloadProgress.Segment(s.start(), s.end(), w.written.get(), w.rate, s.duplicate()));
+      }
+    }
+    long t = total;
+    double r = rate;
+    Optional<Duration> eta = t >= 0 && r > 1
+        ? Optional.of(Duration.ofMillis((long) ((t - received) / r * 1000))) : Optional.empty();
+    return new DownloadProgress(state, t >= 0 ? OptionalLong.of(t) : OptionalLong.empty(), received,
+        durable, segs, r, eta);
+  }
+
+  @Override
+  public void pause() {
+    if (state == DownloadProgress.State.RUNNING || state == DownloadProgress.State.STARTING) {
+      pauseRequested = true;
+    }
+  }
+
+  @Override
+  public void resume() {
+    synchronized (pauseLock) {
+      pauseRequested = false;
+      pauseLock.notifyAll();
+    }
+  }
+
+  @Override
+  public void cancel() {
+    cancelRequested = true;
+    synchronized (pauseLock) {
+      pauseLock.notifyAll();
+    }
+    if (state == DownloadProgress.State.QUEUED && owner.dequeue(this)) {
+      finishCancelled();
+    }
+  }
+
+  // ---- the coordinator --------------------------------------------------------------------------
+
+  /** Runs the download on the calling thread (a downloader thread) to its end. */
+  void run() {
+    long started = System.nanoTime();
+    state = DownloadProgress.State.STARTING;
+    try {
+      DownloadResult r = download(started);
+      state = DownloadProgress.State.COMPLETED;
+      publish(new DownloadEvent.Completed(id, r.size(), r.elapsed().toMillis()));
+      result.complete(r);
+    } catch (Cancelled c) {
+      finishCancelled();
+    } catch (Throwable t) {
+      state = DownloadProgress.State.FAILED;
+      publish(new DownloadEvent.Failed(id, progress().received(), t.getClass().getSimpleName()));
+      result.completeExceptionally(t);
+    } finally {
+      stopWorkers();
+    }
+  }
+
+  private void finishCancelled() {
+    state = DownloadProgress.State.CANCELLED;
+    result.completeExceptionally(new CancellationException("download " + id + " was cancelled"));
+  }
+
+  /** The download with its restarts from zero. */
+  private DownloadResult download(long started) throws Exception {
+    int restarts = 0;
+    while (true) {
+      try {
+        return attempt(started, restarts);
+      } catch (Restart r) {
+        stopWorkers();
+        restarts++;
+        if (restarts > config.maxRestarts()) {
+          throw new RemoteChangedException(r.getMessage(), request.uri(), restarts - 1);
+        }
+        LOG.info("download {}: starting over from zero: {}", id, r.getMessage());
+        publish(new DownloadEvent.Restarted(id, r.getMessage(), restarts));
+        if (r.files != null) {
+          r.files.discard();
+        }
+      }
+    }
+  }
+
+  /** What one attempt works on: the part file, its journal, the plan and the remote's identity. */
+  private final class Output {
+    final Path target;
+    final PartFile part;
+    final Journal journal;
+
+    Output(Path target) {
+      this.target = target;
+      Path partPath = target.resolveSibling(target.getFileName() + ".part");
+      this.part = PartFile.open(owner.fileSystem(), partPath, request.uri());
+      this.journal = Journal.beside(partPath);
+    }
+
+    /** Forgets what was written: an empty part file and no journal. */
+    void discard() {
+      try {
+        journal.delete();
+        part.channel().truncate(0);
+      } catch (IOException e) {
+        throw part.failure(e, 0);
+      } finally {
+        part.close();
+      }
+    }
+  }
+
+  private DownloadResult attempt(long started, int restarts) throws Exception {
+    Path target = request.file().orElse(null);
+    Output files = null;
+    JournalState resumed = null;
+    if (target != null) {
+      checkTarget(target);
+      files = new Output(target);
+      resumed = trustedJournal(files);
+    }
+    try {
+      return attempt(started, restarts, files, resumed);
+    } catch (Restart r) {
+      r.files = r.files != null ? r.files : files;
+      throw r;
+    } catch (Throwable t) {
+      if (files != null) {
+        files.part.close();
+      }
+      throw t;
+    }
+  }
+
+  private DownloadResult attempt(long started, int restarts, Output known, JournalState resumed)
+      throws Exception {
+    Output files = known;
+    RemoteFile remote;
+    Validators validators;
+    SegmentPlan p;
+    Worker first = newWorker();
+    Segment firstSegment;
+    Response<ResponseBody> firstResponse;
+    long resumedFrom = 0;
+    if (resumed != null) {
+      // Resume: the plan as the journal left it; the first request carries If-Range.
+      p = SegmentPlan.restore(resumed.plan(), config.minSplit());
+      validators = resumed.validators();
+      resumedFrom = p.snapshot().writtenBytes();
+      total = p.length();
+      plan = p;
+      durable = resumedFrom;
+      firstSegment = p.claim().orElse(null);
+      Segment s0 = firstSegment;
+      firstResponse = s0 == null ? null : firstAnswer(() -> fetch(first, s0, p.length(), validators), true);
+      String problem = firstResponse == null ? null : check206(firstResponse, firstSegment, p.length(), validators);
+      if (problem != null) {
+        firstResponse.body().close();
+        throw new Restart(problem, files);
+      }
+      if (firstResponse != null && firstResponse.status() != 206) {
+        firstResponse.body().close();
+        throw new UnexpectedStatusException(request.uri(), firstResponse.status(), "206");
+      }
+      remote = new RemoteFile(OptionalLong.of(p.length()), true, ifRange(validators),
+          validators.strongEtag().isPresent());
+    } else {
+      // Fresh: ask for everything as a range; the answer says whether ranges work.
+      firstResponse = firstAnswer(() -> probe(first), false);
+      int status = firstResponse.status();
+      Optional<String> validator = EntityTag.ifRangeValidator(firstResponse.headers());
+      validators = validatorsOf(firstResponse);
+      if (files == null) {
+        String name = FileNames.choose(firstResponse.headers().get("Content-Disposition"), request.uri());
+        Path dir = request.directory().orElseThrow();
+        Path t = FileNames.resolveIn(dir, name);
+        checkTarget(t);
+        files = new Output(t);
+      }
+      if (status == 206) {
+        Optional<ContentRange> cr = contentRange(firstResponse);
+        if (cr.isEmpty() || !cr.get().isSatisfied() || cr.get().first() != 0
+            || cr.get().completeLength().isEmpty()
+            || cr.get().last() != cr.get().completeLength().getAsLong() - 1) {
+          firstResponse.body().close();
+          throw new Restart("the first range answer had no usable Content-Range", files);
+        }
+        long length = cr.get().completeLength().getAsLong();
+        remote = new RemoteFile(OptionalLong.of(length), true, validator,
+            validators.strongEtag().isPresent());
+      } else if (status == 200) {
+        OptionalLong length = firstResponse.body().contentLength();
+        remote = new RemoteFile(length, false, validator, validators.strongEtag().isPresent());
+      } else if (status == 416 && isEmptyFile(firstResponse)) {
+        firstResponse.body().close();
+        remote = new RemoteFile(OptionalLong.of(0), true, validator, validators.strongEtag().isPresent());
+      } else {
+        firstResponse.body().close();
+        throw new UnexpectedStatusException(request.uri(), status, "200 or 206");
+      }
+      checkExpectedSize(remote.length());
+      files.part.channel().truncate(0); // nothing trusted from an earlier run
+      files.journal.delete();
+      if (remote.length().isEmpty()) {
+        return streamWhole(started, restarts, files, first, firstResponse);
+      }
+      long length = remote.length().getAsLong();
+      total = length;
+      p = SegmentPlan.create(length, config.pieceSize(), config.minSplit());
+      plan = p;
+      firstSegment = p.claim().orElse(null);
+      if (firstSegment == null && firstResponse.status() != 416) {
+        firstResponse.body().close(); // an empty file: nothing to write
+      }
+    }
+    checkExpectedSize(OptionalLong.of(p.length()));
+    long length = p.length();
+    owner.diskSpace().require(files.part.path(), length - p.snapshot().writtenBytes(), request.uri(),
+        SendState.RESPONSE_STARTED);
+    files.part.preallocate(length);
+    boolean journaled = config.resume() && remote.canSegment();
+    HashCursor hash = new HashCursor(files.part.channel(), files.part.path(), length, owner.executor());
+    int connections = Math.max(1, Math.min(config.maxSegments(),
+        request.strategy().orElse(owner.strategy()).connections(remote, config)));
+    if (!remote.canSegment()) {
+      connections = 1;
+    }
+    publish(new DownloadEvent.Started(id, length, resumedFrom, connections));
+    state = DownloadProgress.State.RUNNING;
+    try {
+      run(files, p, hash, validators, remote, first, firstSegment, firstResponse, connections, journaled, started);
+    } catch (Restart r) {
+      hash.cancel();
+      r.files = files;
+      throw r;
+    } catch (Throwable t) {
+      hash.cancel();
+      throw t;
+    }
+    return finish(files, p, hash, resumedFrom, restarts, connections, started);
+  }
+
+  /** The connections at work until the plan is complete. */
+  private void run(Output files, SegmentPlan p, HashCursor hash, Validators validators, RemoteFile remote,
+      Worker first, Segment firstSegment, Response<ResponseBody> firstResponse, int connections,
+      boolean journaled, long started) throws Exception {
+    long length = p.length();
+    int retries = 0;
+    long lastSave = System.nanoTime();
+    long savedBytes = p.snapshot().writtenBytes();
+    long lastSample = System.nanoTime();
+    long lastReceived = savedBytes;
+    if (firstSegment != null) {
+      write(first, firstSegment, firstResponse, files, p, hash);
+    } else {
+      workers.remove(first);
+    }
+    // A ranged server gets the other connections at once; each takes work from the plan.
+    if (remote.canSegment()) {
+      for (int i = 1; i < connections; i++) {
+        Worker w = newWorker();
+        if (!startNext(w, files, p, hash, validators, length)) {
+          workers.remove(w);
+          break;
+        }
+      }
+    }
+    workerView = List.copyOf(workers);
+    while (!p.isComplete() || hasBusyWorker()) {
+      checkCancelledOrPaused(files, p, journaled, validators, remote);
+      Outcome o = outcomes.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+      if (o != null) {
+        Worker w = o.worker;
+        w.call = null;
+        Segment s = w.segment;
+        w.segment = null;
+        if (o.error == null) {
+          Completion c = p.complete(s);
+          c.cancelled().ifPresent(this::cancelSegment);
+          publish(new DownloadEvent.SegmentFinished(id, s.start(), s.end(), w.written.get()));
+        } else {
+          Throwable cause = unwrap(o.error);
+          if (cause instanceof Restart r) {
+            p.release(s);
+            throw r;
+          }
+          if (finishedAnyway(p, s, cause)) {
+            Completion c = p.complete(s);
+            c.cancelled().ifPresent(this::cancelSegment);
+          } else {
+            p.release(s);
+            if (!(cause instanceof Cancelled) && !(cause instanceof CancellationException)) {
+              publish(new DownloadEvent.SegmentFailed(id, s.start(), s.end(), w.written.get(),
+                  cause.getClass().getSimpleName()));
+              retries++;
+              if (retries > config.maxRetries() || !retryable(cause)) {
+                throw failure(cause, p);
+              }
+              LOG.debug("download {}: segment {}-{} failed ({}), retrying", id, s.start(), s.end(), cause.toString());
+              sleep(backoff(retries));
+            }
+          }
+        }
+        if (!cancelRequested && !pauseRequested && !startNext(w, files, p, hash, validators, length)) {
+          // nothing left for this connection: it stays idle
+        }
+      }
+      // The clock: rate, journal, stalls, the deadline.
+      long now = System.nanoTime();
+      long received = p.snapshot().writtenBytes();
+      if (now - lastSample >= TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)) {
+        double inst = (received - lastReceived) * 1e9 / (now - lastSample);
+        rate = rate == 0 ? inst : 0.3 * inst + 0.7 * rate;
+        for (Worker w : workers) {
+          w.sample(now);
+        }
+        lastSample = now;
+        lastReceived = received;
+        owner.progress(this);
+      }
+      hash.advanceTo(p.lowestIncompleteOffset());
+      if (journaled && (now - lastSave >= config.journalInterval().toNanos()
+          || received - savedBytes >= config.journalBytes())) {
+        saveJournal(files, p, validators);
+        lastSave = now;
+        savedBytes = received;
+      }
+      for (Worker w : workers) {
+        if (w.call != null && now - w.lastProgressNanos > config.stallTimeout().toNanos()) {
+          LOG.debug("download {}: connection {} stalled, dropping it", id, w.index);
+          w.call.cancel(true);
+          w.lastProgressNanos = now;
+        }
+      }
+      Optional<Duration> timeout = config.timeout();
+      if (timeout.isPresent() && now - started > timeout.get().toNanos()) {
+        if (journaled) {
+          saveJournal(files, p, validators);
+        }
+        throw new DeadlineExceededException(request.uri(), SendState.RESPONSE_STARTED, timeout.get(), 1, null);
+      }
+      if (!hasBusyWorker() && !p.isComplete()) {
+        // Every connection went idle (failures): put one back to work.
+        Worker w = workers.isEmpty() ? newWorker() : workers.get(0);
+        if (!startNext(w, files, p, hash, validators, length)) {
+          throw new IllegalStateException("download " + id + ": nothing to fetch but the plan is incomplete");
+        }
+        workerView = List.copyOf(workers);
+      }
+    }
+  }
+
+  private boolean hasBusyWorker() {
+    for (Worker w : workers) {
+      if (w.segment != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A transfer that stopped because its segment had nothing left (its tail went elsewhere). */
+  private static boolean finishedAnyway(SegmentPlan p, Segment s, Throwable cause) {
+    Throwable c = cause instanceof PartialTransferException pt && pt.getCause() != null ? pt.getCause() : cause;
+    if (!(c instanceof SegmentChannel.SegmentDone)) {
+      return false;
+    }
+    for (SegmentView v : p.snapshot().segments()) {
+      if (v.segment().id() == s.id()) {
+        return v.written() >= v.end() - v.segment().start() || v.lost();
+      }
+    }
+    return false;
+  }
+
+  /** Gives {@code w} the next work and starts its request; false when there is none. */
+  private boolean startNext(Worker w, Output files, SegmentPlan p, HashCursor hash, Validators validators,
+      long length) {
+    Optional<Segment> next = p.claim();
+    if (next.isEmpty()) {
+      next = p.endGame(this::timeLeftOf);
+    }
+    if (next.isEmpty()) {
+      return false;
+    }
+    Segment s = next.get();
+    w.begin(s);
+    publish(new DownloadEvent.SegmentStarted(id, s.start(), s.end(), s.duplicate()));
+    CompletableFuture<Response<ResponseBody>> f = fetch(w, s, length, validators);
+    w.call = f;
+    f.whenComplete((resp, err) -> {
+      if (err != null) {
+        outcomes.add(new Outcome(w, err));
+        return;
+      }
+      String problem = check206(resp, s, length, validators);
+      if (problem != null || resp.status() != 206) {
+        resp.body().close();
+        outcomes.add(new Outcome(w, problem != null ? new Restart(problem, null)
+            : new UnexpectedStatusException(request.uri(), resp.status(), "206")));
+        return;
+      }
+      write(w, s, resp, files, p, hash);
+    });
+    return true;
+  }
+
+  /** Streams {@code resp}'s body into the part file for {@code s}; reports the outcome. */
+  private void write(Worker w, Segment s, Response<ResponseBody> resp, Output files, SegmentPlan p,
+      HashCursor hash) {
+    w.begin(s);
+    SegmentChannel channel = new SegmentChannel(files.part.channel(), p, s, (end, n) -> w.wrote(n));
+    CompletableFuture<Long> transfer =
+        BodyHandlers.ofFileChannel(channel, s.start(), s.length(), n -> {}).handle(resp, resp.body());
+    w.call = transfer;
+    transfer.whenComplete((n, err) -> outcomes.add(new Outcome(w, err)));
+  }
+
+  /**
+   * The first answer of an attempt, retrying what can be retried ({@code storage}: the request
+   * already went through once, so a 401/403/410 is an expired presigned URL, not a refusal).
+   */
+  private Response<ResponseBody> firstAnswer(java.util.function.Supplier<CompletableFuture<Response<ResponseBody>>> send,
+      boolean storage) throws Exception {
+    for (int retries = 0;; retries++) {
+      Throwable failure;
+      try {
+        Response<ResponseBody> r = await(send.get());
+        int status = r.status();
+        boolean retryStatus = status >= 500 || status == 408 || status == 429
+            || storage && (status == 401 || status == 403 || status == 410);
+        if (!retryStatus) {
+          return r;
+        }
+        r.body().close();
+        failure = new UnexpectedStatusException(request.uri(), status, "200 or 206");
+      } catch (Cancelled c) {
+        throw c;
+      } catch (Exception e) {
+        failure = e;
+        if (!retryable(e)) {
+          throw e;
+        }
+      }
+      if (retries >= config.maxRetries()) {
+        throw failure instanceof Exception e ? e : new IllegalStateException(failure);
+      }
+      sleep(backoff(retries + 1));
+    }
+  }
+
+  /** Seconds the connection working on {@code v} needs for the rest of it, at its rate. */
+  private double timeLeftOf(SegmentView v) {
+    for (Worker w : workers) {
+      Segment s = w.segment;
+      if (s != null && s.id() == v.segment().id()) {
+        return v.remaining() / Math.max(1.0, w.rate);
+      }
+    }
+    return v.remaining();
+  }
+
+  /** A connection of this download. */
+  private Worker newWorker() {
+    Worker w = new Worker(workers.size());
+    workers.add(w);
+    return w;
+  }
+
+  private void cancelSegment(Segment loser) {
+    for (Worker w : workers) {
+      Segment s = w.segment;
+      if (s != null && s.id() == loser.id() && w.call != null) {
+        w.call.cancel(true);
+      }
+    }
+  }
+
+  private void stopWorkers() {
+    for (Worker w : workers) {
+      CompletableFuture<?> c = w.call;
+      if (c != null) {
+        c.cancel(true);
+      }
+    }
+  }
+
+  private void checkCancelledOrPaused(Output files, SegmentPlan p, boolean journaled, Validators validators,
+      RemoteFile remote) throws Exception {
+    if (cancelRequested) {
+      stopWorkers();
+      if (journaled) {
+        quiesce();
+        saveJournal(files, p, validators);
+      }
+      throw new Cancelled();
+    }
+    if (!pauseRequested) {
+      return;
+    }
+    stopWorkers();
+    quiesce();
+    if (journaled) {
+      saveJournal(files, p, validators);
+    }
+    state = DownloadProgress.State.PAUSED;
+    owner.progress(this);
+    synchronized (pauseLock) {
+      while (pauseRequested && !cancelRequested) {
+        pauseLock.wait();
+      }
+    }
+    if (cancelRequested) {
+      throw new Cancelled();
+    }
+    if (!remote.canSegment()) {
+      // Without ranges there is no going on from the middle.
+      throw new Restart("resumed a download the server cannot range", files);
+    }
+    state = DownloadProgress.State.RUNNING;
+  }
+
+  /** Waits for every stopped connection's outcome, releasing their segments. */
+  private void quiesce() throws InterruptedException {
+    SegmentPlan p = plan;
+    while (hasBusyWorker()) {
+      Outcome o = outcomes.poll(10, TimeUnit.SECONDS);
+      if (o == null) {
+        LOG.warn("download {}: a connection did not stop within 10 s", id);
+        return;
+      }
+      Segment s = o.worker.segment;
+      o.worker.segment = null;
+      o.worker.call = null;
+      if (s != null && p != null) {
+        if (o.error == null) {
+          p.complete(s);
+        } else {
+          p.release(s);
+        }
+      }
+    }
+  }
+
+  /** Data first, then the journal: the journal never claims bytes the disk does not have. */
+  private void saveJournal(Output files, SegmentPlan p, Validators validators) {
+    PlanState snapshot = p.snapshotForJournal();
+    files.part.force();
+    try {
+      files.journal.save(new JournalState(journalUrl(), validators, request.sha256().orElse(null), snapshot));
+      durable = snapshot.writtenBytes();
+    } catch (IOException e) {
+      throw owner.diskSpace().failure(e, files.journal.file(), snapshot.writtenBytes(), request.uri());
+    }
+  }
+
+  private DownloadResult finish(Output files, SegmentPlan p, HashCursor hash, long resumedFrom,
+      int restarts, int connections, long started) throws Exception {
+    state = DownloadProgress.State.VERIFYING;
+    long length = p.length();
+    files.part.force();
+    hash.advanceTo(length);
+    byte[] digest = getTyped(hash.finish());
+    long size = files.part.channel().size();
+    if (size != length) {
+      files.journal.delete();
+      throw new IntegrityException("the part file has " + size + " bytes, expected " + length,
+          request.uri(), SendState.RESPONSE_STARTED, null);
+    }
+    return commit(files, digest, size, resumedFrom, restarts, connections, started);
+  }
+
+  private DownloadResult commit(Output files, byte[] digest, long size, long resumedFrom, int restarts,
+      int connections, long started) throws IOException {
+    String hex = HexFormat.of().formatHex(digest);
+    Optional<String> expected = request.sha256();
+    if (expected.isPresent() && config.verifyChecksum() && !expected.get().equals(hex)) {
+      files.journal.delete();
+      files.part.delete();
+      throw new IntegrityException("SHA-256 mismatch: expected " + expected.get() + ", got " + hex,
+          request.uri(), SendState.RESPONSE_STARTED, null);
+    }
+    files.part.commitTo(files.target, request.overwrite() == DownloadRequest.Overwrite.REPLACE);
+    files.journal.delete();
+    return new DownloadResult(files.target, size, hex, resumedFrom, restarts, connections,
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** A file of unknown length from a server without ranges: one stream, no journal. */
+  private DownloadResult streamWhole(long started, int restarts, Output files, Worker w,
+      Response<ResponseBody> resp) throws Exception {
+    state = DownloadProgress.State.RUNNING;
+    publish(new DownloadEvent.Started(id, -1, 0, 1));
+    CompletableFuture<Long> transfer = BodyHandlers.ofFileChannel(files.part.channel(), 0, Long.MAX_VALUE,
+        streamed::set).handle(resp, resp.body());
+    w.call = transfer;
+    long n;
+    try {
+      n = transfer.get();
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e.getCause());
+      if (retryable(cause)) {
+        throw new Restart("the body was cut short (" + cause.getClass().getSimpleName()
+            + ") and the server cannot resume it", files);
+      }
+      throw failure(cause, null);
+    }
+    state = DownloadProgress.State.VERIFYING;
+    files.part.force();
+    checkExpectedSize(OptionalLong.of(n));
+    HashCursor hash = new HashCursor(files.part.channel(), files.part.path(), n, owner.executor());
+    hash.advanceTo(n);
+    return commit(files, getTyped(hash.finish()), n, 0, restarts, 1, started);
+  }
+
+  // ---- requests and answers ---------------------------------------------------------------------
+
+  private CompletableFuture<Response<ResponseBody>> probe(Worker w) {
+    Request req = base(w.index, 0, -1).header("Range", "bytes=0-").build();
+    return client.sendAsync(req, BodyHandlers.ofResponseBody());
+  }
+
+  private CompletableFuture<Response<ResponseBody>> fetch(Worker w, Segment s, long length, Validators v) {
+    Request.Builder b = base(w.index, s.start(), s.length())
+        .header("Range", "bytes=" + s.start() + "-" + (s.end() - 1));
+    ifRange(v).ifPresent(value -> b.header("If-Range", value));
+    return client.sendAsync(b.build(), BodyHandlers.ofResponseBody());
+  }
+
+  private Request.Builder base(int index, long offset, long length) {
+    Request.Builder b = Request.newBuilder(request.uri()).headers(request.headers())
+        // Ranges are of the bytes as stored: no transparent decoding may change them.
+        .header("Accept-Encoding", "identity")
+        .tag(DownloadSegment.class, new DownloadSegment(id, index, offset, length));
+    return b;
+  }
+
+  /**
+   * Why {@code resp} may not be written as {@code s} (null when it may): a {@code 206} with exactly
+   * that range of a file of {@code length} bytes, and the same validator.
+   */
+  private String check206(Response<ResponseBody> resp, Segment s, long length, Validators v) {
+    int status = resp.status();
+    if (status == 200) {
+      return "a range request was answered with 200 (the remote changed or ignores ranges)";
+    }
+    if (status == 416) {
+      return "a range request was refused with 416 (the remote file is shorter now)";
+    }
+    if (status != 206) {
+      return null; // not a verdict on the file: failed below as a status
+    }
+    Optional<ContentRange> cr = contentRange(resp);
+    if (cr.isEmpty() || !cr.get().isExactly(s.start(), s.end() - 1, length)) {
+      return "the Content-Range of a 206 is not the range asked for (" + s.start() + "-" + (s.end() - 1)
+          + "/" + length + ")";
+    }
+    Validators now = validatorsOf(resp);
+    if (v.etag() != null && now.etag() != null && !v.etag().equals(now.etag())) {
+      return "the ETag changed";
+    }
+    if (v.etag() == null && v.lastModified() != null && now.lastModified() != null
+        && !v.lastModified().equals(now.lastModified())) {
+      return "the Last-Modified date changed";
+    }
+    return null;
+  }
+
+  private static Optional<ContentRange> contentRange(Response<ResponseBody> resp) {
+    String value = resp.headers().get("Content-Range");
+    return value == null ? Optional.empty() : ContentRange.parse(value);
+  }
+
+  private static boolean isEmptyFile(Response<ResponseBody> resp) {
+    Optional<ContentRange> cr = contentRange(resp);
+    return cr.isPresent() && !cr.get().isSatisfied() && cr.get().completeLength().orElse(-1) == 0;
+  }
+
+  private static Validators validatorsOf(Response<ResponseBody> resp) {
+    String etag = resp.headers().get("ETag");
+    Optional<EntityTag> tag = etag == null ? Optional.empty() : EntityTag.parse(etag);
+    String strong = tag.isPresent() && !tag.get().isWeak() ? etag.trim() : null;
+    String lastModified = resp.headers().get("Last-Modified");
+    try {
+      return new Validators(strong, lastModified == null ? null : lastModified.trim());
+    } catch (IllegalArgumentException unusable) {
+      return new Validators(strong, null);
+    }
+  }
+
+  private static Optional<String> ifRange(Validators v) {
+    return v.strongEtag().or(v::lastModifiedValue);
+  }
+
+  // ---- failures ---------------------------------------------------------------------------------
+
+  /** Whether trying the range again (through the original URL) can help. */
+  private static boolean retryable(Throwable t) {
+    Throwable c = t instanceof PartialTransferException p && p.getCause() != null ? p.getCause() : t;
+    if (c instanceof UnexpectedStatusException u) {
+      int s = u.status();
+      // An expired presigned URL (401/403/410 from storage) is resolved again through the original.
+      return s == 401 || s == 403 || s == 408 || s == 410 || s == 429 || s >= 500;
+    }
+    if (c instanceof DownloadFileException) {
+      return false;
+    }
+    return c instanceof HaulException h ? h.isTransient() || h instanceof PartialTransferException
+        : c instanceof IOException;
+  }
+
+  private Exception failure(Throwable cause, SegmentPlan p) {
+    Throwable c = cause instanceof PartialTransferException pt && pt.getCause() != null ? pt.getCause() : cause;
+    if (c instanceof IOException io && plan != null) {
+      return owner.diskSpace().failure(io, request.file().orElse(Path.of(".")), p == null ? 0
+          : p.snapshot().writtenBytes(), request.uri());
+    }
+    return c instanceof Exception e ? e : new IllegalStateException(c);
+  }
+
+  private Duration backoff(int retries) {
+    long base = config.retryDelay().toMillis();
+    long d = base << Math.min(20, retries - 1);
+    return Duration.ofMillis(Math.min(d < 0 ? Long.MAX_VALUE : d, MAX_RETRY_DELAY.toMillis()));
+  }
+
+  private void sleep(Duration d) throws InterruptedException {
+    long end = System.nanoTime() + d.toNanos();
+    while (!cancelRequested) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      synchronized (pauseLock) {
+        pauseLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    }
+  }
+
+  // ---- files and journal ------------------------------------------------------------------------
+
+  private void checkTarget(Path target) {
+    if (request.overwrite() == DownloadRequest.Overwrite.NEVER
+        && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new DownloadFileException("the target already exists (overwrite is off)", target,
+          request.uri(), SendState.NOT_SENT, null);
+    }
+  }
+
+  private JournalState trustedJournal(Output files) {
+    if (!config.resume()) {
+      return null;
+    }
+    JournalLoad load = files.journal.load(journalUrl());
+    if (load instanceof JournalLoad.Trusted t) {
+      JournalState s = t.state();
+      Optional<String> expected = request.sha256();
+      if (expected.isPresent() && s.sha256() != null && !expected.get().equals(s.sha256())) {
+        return null; // another file was asked for: start over
+      }
+      try {
+        if (files.part.channel().size() < s.plan().writtenBytes()) {
+          return null; // the part file lost bytes the journal claims
+        }
+      } catch (IOException e) {
+        return null;
+      }
+      return s;
+    }
+    if (load instanceof JournalLoad.Untrusted u && u.reason() != JournalLoad.Reason.MISSING) {
+      LOG.info("download {}: not resuming, the journal is not trusted ({})", id, u.reason());
+    }
+    return null;
+  }
+
+  /**
+   * What the journal records of the URL: a digest, never the URL itself, whose query may hold a
+   * key or a signature. It identifies the download on resume just as well.
+   */
+  private String journalUrl() {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(request.uri().toString().getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void checkExpectedSize(OptionalLong length) {
+    OptionalLong expected = request.expectedSize();
+    if (expected.isPresent() && length.isPresent() && expected.getAsLong() != length.getAsLong()) {
+      throw new IntegrityException("the remote file has " + length.getAsLong() + " bytes, expected "
+          + expected.getAsLong(), request.uri(), SendState.RESPONSE_STARTED, null);
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private void publish(DownloadEvent event) {
+    owner.publish(this, event);
+  }
+
+  private <T> T await(CompletableFuture<T> f) throws Exception {
+    try {
+      while (true) {
+        if (cancelRequested) {
+          f.cancel(true);
+          throw new Cancelled();
+        }
+        try {
+          return f.get(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException notYet) {
+          // check for a cancel, then wait on
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable c = unwrap(e.getCause());
+      throw c instanceof Exception ex ? ex : new IllegalStateException(c);
+    }
+  }
+
+  private static <T> T getTyped(CompletableFuture<T> f) throws Exception {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = unwrap(e.getCause());
+      throw c instanceof Exception ex ? ex : new IllegalStateException(c);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** One connection: what it is working on and how fast. */
+  private static final class Worker {
+    final int index;
+    volatile Segment segment;
+    volatile CompletableFuture<?> call;
+    volatile long lastProgressNanos = System.nanoTime();
+    final AtomicLong written = new AtomicLong();
+    private long sampled;
+    private long sampledAt = System.nanoTime();
+    volatile double rate;
+
+    Worker(int index) {
+      this.index = index;
+    }
+
+    void begin(Segment s) {
+      segment = s;
+      written.set(0);
+      lastProgressNanos = System.nanoTime();
+    }
+
+    void wrote(int n) {
+      written.addAndGet(n);
+      lastProgressNanos = System.nanoTime();
+    }
+
+    void sample(long now) {
+      long w = written.get();
+      long delta = Math.max(0, w - sampled);
+      double inst = now > sampledAt ? delta * 1e9 / (now - sampledAt) : 0;
+      rate = rate == 0 ? inst : 0.3 * inst + 0.7 * rate;
+      sampled = w;
+      sampledAt = now;
+    }
+  }
+
+  private record Outcome(Worker worker, Throwable error) {}
+
+  /** The remote changed or refused ranges: start over from zero. */
+  static final class Restart extends Exception {
+    private static final long serialVersionUID = 1L;
+    transient Output files;
+
+    Restart(String reason, Output files) {
+      super(reason, null, false, false);
+      this.files = files;
+    }
+  }
+
+  /** The download was cancelled. */
+  static final class Cancelled extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("cancelled", null, false, false);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Download#" + id + "(" + request + ")";
+  }
+}
