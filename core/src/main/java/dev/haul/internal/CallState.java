@@ -112,7 +112,48 @@ public final class CallState {
   public EventListener attemptListener() {
     // It gets the progress only, not this call: the transport may keep the listener as long as
     // the connection, and it must not keep the call's response body reachable.
-    return new AttemptListener(listener, progress, progress.attempts.get());
+    AttemptListener l = new AttemptListener(listener, progress, progress.attempts.get());
+    AttemptListeners tracked = attemptListeners;
+    if (tracked != null) {
+      tracked.add(l);
+    }
+    return l;
+  }
+
+  private volatile AttemptListeners attemptListeners; // only for a call with its own listeners
+
+  /**
+   * For a call whose listener is its own (made by factories): what must run once the call is
+   * over, so the transport, which keeps a connection's last listener, then reports to
+   * {@code shared} instead. It refers to nothing else of the call.
+   */
+  public Runnable detachOnCallOver(EventListener shared) {
+    AttemptListeners l = new AttemptListeners();
+    attemptListeners = l;
+    return () -> l.detach(shared);
+  }
+
+  /** The listeners this call handed to the transport, detached from it once the call is over. */
+  private static final class AttemptListeners {
+    private final java.util.List<AttemptListener> list = new java.util.ArrayList<>(1);
+    private boolean over;
+
+    synchronized void add(AttemptListener l) {
+      list.add(l);
+    }
+
+    void detach(EventListener shared) {
+      java.util.List<AttemptListener> copy;
+      synchronized (this) {
+        if (over) {
+          return;
+        }
+        over = true;
+        copy = java.util.List.copyOf(list);
+        list.clear();
+      }
+      copy.forEach(l -> l.detach(shared));
+    }
   }
 
   /**
