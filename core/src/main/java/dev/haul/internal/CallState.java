@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CallState {
 
-  private final Call handle;
+  private final long id;
+  private final Request original;
+  private volatile Call handle; // made when first asked for: most calls never are
   private final EventListener listener;
   private final Ticker ticker;
   private final long startNanos;
@@ -32,21 +34,34 @@ public final class CallState {
 
   /** The state of the call {@code handle} names; its start is {@code handle.startNanos()}. */
   public CallState(Call handle, EventListener listener, Ticker ticker, Duration callTimeout) {
+    this(handle.id(), handle.request(), handle.startNanos(), listener, ticker, callTimeout);
     this.handle = handle;
+  }
+
+  /** The state of call {@code id} of {@code original}, started at {@code startNanos}. */
+  public CallState(long id, Request original, long startNanos, EventListener listener, Ticker ticker,
+      Duration callTimeout) {
+    this.id = id;
+    this.original = original;
     this.listener = listener;
     this.ticker = ticker;
-    this.startNanos = handle.startNanos();
+    this.startNanos = startNanos;
     this.callTimeout = callTimeout;
     this.deadlineNanos = callTimeout == null ? Long.MAX_VALUE : startNanos + callTimeout.toNanos();
   }
 
   public Request original() {
-    return handle.request();
+    return original;
   }
 
   /** The call's public identity (what listeners and interceptors see). */
   public Call handle() {
-    return handle;
+    Call h = handle;
+    if (h == null) {
+      h = new CallHandle(id, original, startNanos); // a race makes two equal handles: harmless
+      handle = h;
+    }
+    return h;
   }
 
   public EventListener listener() {
@@ -79,16 +94,18 @@ public final class CallState {
     return progress.attempts.get();
   }
 
-  private final AtomicInteger entered = new AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<CallState> ENTERED =
+      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(CallState.class, "entered");
+  private volatile int entered; // through ENTERED: no counter object per call
 
   /** An attempt enters the per-attempt part of the chain (network interceptors); its number. */
   int enterAttempt() {
-    return entered.incrementAndGet();
+    return ENTERED.incrementAndGet(this);
   }
 
   /** How many attempts have entered the per-attempt part of the chain so far. */
   int enteredAttempts() {
-    return entered.get();
+    return entered;
   }
 
   /** The running attempt ended having reached {@code reached}. */

@@ -332,9 +332,18 @@ public final class DefaultHaulClient implements HaulClient {
           new ClientClosedException(request.uri(), SendState.NOT_SENT));
       return new Started<>(refused, null);
     }
-    CallHandle handle = new CallHandle(callIds.incrementAndGet(), request, parts.ticker().read());
-    EventListener listener = listenerFor(handle);
-    CallState call = new CallState(handle, listener, parts.ticker(), callTimeout);
+    long id = callIds.incrementAndGet();
+    long start = parts.ticker().read();
+    CallState call;
+    EventListener listener;
+    if (parts.listenerFactories().isEmpty()) {
+      listener = this.listener;
+      call = new CallState(id, request, start, listener, parts.ticker(), callTimeout);
+    } else {
+      CallHandle handle = new CallHandle(id, request, start);
+      listener = listenerFor(handle);
+      call = new CallState(handle, listener, parts.ticker(), callTimeout);
+    }
     Flight flight = new Flight(request, call, callTimeout);
     if (listener != this.listener) {
       flight.finisher.detach = call.detachOnCallOver(this.listener);
