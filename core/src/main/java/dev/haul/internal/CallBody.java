@@ -125,7 +125,9 @@ public final class CallBody implements ResponseBody {
 
   @Override
   public void close() {
-    end.finish(closedEarly());
+    if (!end.finished.isDone()) { // an exception is a stack walk: only for a body cut short
+      end.finish(closedEarly());
+    }
     delegate.close();
   }
 
@@ -225,8 +227,10 @@ public final class CallBody implements ResponseBody {
 
           @Override
           public void cancel() {
-            end.finish(new CallCancelledException("the response body was cancelled before its end",
-                end.uri, SendState.RESPONSE_STARTED, null));
+            if (!end.finished.isDone()) {
+              end.finish(new CallCancelledException("the response body was cancelled before its end",
+                  end.uri, SendState.RESPONSE_STARTED, null));
+            }
             s.cancel();
           }
         });
@@ -243,8 +247,8 @@ public final class CallBody implements ResponseBody {
       synchronized (this) {
         if (!done) {
           long n = 0;
-          for (ByteBuffer b : item) {
-            n += b.remaining();
+          for (int i = 0, size = item.size(); i < size; i++) { // no iterator on the hot path
+            n += item.get(i).remaining();
           }
           end.delivered += n;
           downstream.onNext(item);
