@@ -33,9 +33,13 @@ public final class ContentRange {
     this.completeLength = completeLength;
   }
 
-  /** {@code bytes first-last/completeLength}; {@code completeLength} -1 for {@code *} (unknown). */
+  /**
+   * {@code bytes first-last/completeLength}; {@code completeLength} -1 for {@code *} (unknown).
+   * {@code last} must be below {@link Long#MAX_VALUE}, so {@link #length()} never overflows.
+   */
   public static ContentRange of(long first, long last, long completeLength) {
-    if (first < 0 || last < first || completeLength < -1 || completeLength >= 0 && last >= completeLength) {
+    if (first < 0 || last < first || completeLength < -1 || completeLength >= 0 && last >= completeLength
+        || last == Long.MAX_VALUE) {
       throw new IllegalArgumentException("invalid range: bytes " + first + "-" + last + "/"
           + (completeLength < 0 ? "*" : completeLength));
     }
@@ -81,7 +85,8 @@ public final class ContentRange {
     }
     c.skipWhitespace();
     long length = c.take('*') ? -1 : c.number();
-    if (length == -2 || !c.atEnd() || last < first || length >= 0 && last >= length) {
+    // A last position of Long.MAX_VALUE would make a range (and a file) longer than a long can count.
+    if (length == -2 || !c.atEnd() || last < first || length >= 0 && last >= length || last == Long.MAX_VALUE) {
       return Optional.empty();
     }
     return Optional.of(new ContentRange(first, last, length));

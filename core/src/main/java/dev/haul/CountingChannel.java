@@ -1,52 +1,41 @@
 package dev.haul;
 
+import dev.haul.spi.PositionalWriteChannel;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.function.LongConsumer;
 
 /**
  * What {@link BodyHandlers#ofFileChannel} hands to {@link ResponseBody#transferTo}: the caller's
  * channel, open to positional writes inside {@code [start, start + maxBytes)} only. It counts the
- * bytes whose writes returned, refuses a write that would cross the end (nothing of it is
- * written), and once {@link #seal() sealed} refuses every write, so the count is final. Buffers
- * pass through as they are (a transport's direct buffers reach the file without a copy).
+ * bytes whose writes returned; a write that would cross the end writes the part inside it (a short
+ * write) and the next one fails with {@link BodyTooLargeException} (nothing past the end is
+ * written); once
+ * {@link #seal() sealed} it refuses every write, so the count is final. Buffers pass through as
+ * they are (a transport's direct buffers reach the file without a copy).
  *
  * <p>Writes and the seal hold this object's lock: a seal waits for a write in progress, and a
  * write that starts after it writes nothing. The caller's channel itself is never closed here.
  */
-final class CountingChannel extends FileChannel {
+final class CountingChannel extends PositionalWriteChannel {
 
-  /** A write that would cross {@code start + maxBytes}; nothing of it was written. */
-  static final class PastTheEnd extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    final long attempted;
-
-    PastTheEnd(long attempted, long max) {
-      super("the body passed the " + max + " bytes asked for");
-      this.attempted = attempted;
-    }
-  }
-
-  private final FileChannel target;
   private final long start;
   private final long maxBytes;
   private final LongConsumer progress;
+  private final URI uri;
   private long written;
   private boolean sealed;
 
   /** {@code progress} gets the running count after each write, under the lock (so in order). */
-  CountingChannel(FileChannel target, long start, long maxBytes, LongConsumer progress) {
-    this.target = target;
+  CountingChannel(FileChannel target, long start, long maxBytes, LongConsumer progress, URI uri) {
+    super(target);
     this.start = start;
     this.maxBytes = maxBytes;
     this.progress = progress;
+    this.uri = uri;
   }
 
   @Override
@@ -55,13 +44,35 @@ final class CountingChannel extends FileChannel {
       throw new ClosedChannelException();
     }
     long offset = position - start;
-    if (offset < 0 || offset > maxBytes - src.remaining()) {
-      throw new PastTheEnd(offset + src.remaining(), maxBytes);
+    if (offset < 0 || offset > maxBytes) {
+      throw new BodyTooLargeException(uri, Math.max(offset, 0) + src.remaining(), maxBytes, false);
     }
-    int n = target.write(src, position);
-    written += n;
+    long room = maxBytes - offset;
+    if (src.remaining() <= room) {
+      return write(src, position, src.remaining());
+    }
+    if (room == 0) {
+      throw new BodyTooLargeException(uri, offset + src.remaining(), maxBytes, false);
+    }
+    // Over the end: the part inside the range is still the caller's. A short write, as a channel
+    // may make: the writer comes back with the rest, which is refused above.
+    int limit = src.limit();
+    src.limit(src.position() + (int) room);
+    try {
+      return write(src, position, (int) room);
+    } finally {
+      src.limit(limit);
+    }
+  }
+
+  private int write(ByteBuffer src, long position, int n) throws IOException {
+    int done = 0;
+    while (done < n) {
+      done += target.write(src, position + done);
+    }
+    written += done;
     progress.accept(written);
-    return n;
+    return done;
   }
 
   /** Refuses all later writes, after any write in progress; returns the final count. */
@@ -73,86 +84,5 @@ final class CountingChannel extends FileChannel {
   @Override
   protected void implCloseChannel() {
     seal(); // the caller owns the channel: closing this view only stops the writes through it
-  }
-
-  // Only positional writes are offered: nothing here may move or read the caller's channel.
-
-  @Override
-  public int read(ByteBuffer dst) {
-    throw unsupported();
-  }
-
-  @Override
-  public long read(ByteBuffer[] dsts, int offset, int length) {
-    throw unsupported();
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw unsupported();
-  }
-
-  @Override
-  public long write(ByteBuffer[] srcs, int offset, int length) {
-    throw unsupported();
-  }
-
-  @Override
-  public long position() {
-    throw unsupported();
-  }
-
-  @Override
-  public FileChannel position(long newPosition) {
-    throw unsupported();
-  }
-
-  @Override
-  public long size() throws IOException {
-    return target.size();
-  }
-
-  @Override
-  public FileChannel truncate(long size) {
-    throw unsupported();
-  }
-
-  @Override
-  public void force(boolean metaData) throws IOException {
-    target.force(metaData);
-  }
-
-  @Override
-  public long transferTo(long position, long count, WritableByteChannel target) {
-    throw unsupported();
-  }
-
-  @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count) {
-    throw unsupported();
-  }
-
-  @Override
-  public int read(ByteBuffer dst, long position) {
-    throw unsupported();
-  }
-
-  @Override
-  public MappedByteBuffer map(MapMode mode, long position, long size) {
-    throw unsupported();
-  }
-
-  @Override
-  public FileLock lock(long position, long size, boolean shared) {
-    throw unsupported();
-  }
-
-  @Override
-  public FileLock tryLock(long position, long size, boolean shared) {
-    throw unsupported();
-  }
-
-  private static UnsupportedOperationException unsupported() {
-    return new UnsupportedOperationException("only positional writes go through a body transfer");
   }
 }

@@ -34,7 +34,7 @@ final class FileChannelBodyHandler implements BodyHandler<Long> {
       return CompletableFuture.failedFuture(new PartialTransferException(info.request().uri(), 0,
           new BodyTooLargeException(info.request().uri(), declared.getAsLong(), maxBytes, true)));
     }
-    CountingChannel counting = new CountingChannel(channel, position, maxBytes, progress);
+    CountingChannel counting = new CountingChannel(channel, position, maxBytes, progress, info.request().uri());
     CompletableFuture<Long> out = new CompletableFuture<>();
     CompletableFuture<Long> transfer;
     try {
@@ -52,9 +52,6 @@ final class FileChannelBodyHandler implements BodyHandler<Long> {
         return;
       }
       Throwable cause = unwrap(err);
-      if (cause instanceof CountingChannel.PastTheEnd p) {
-        cause = new BodyTooLargeException(info.request().uri(), p.attempted, maxBytes, false);
-      }
       out.completeExceptionally(new PartialTransferException(info.request().uri(), written, cause));
     });
     return out;

@@ -45,7 +45,7 @@ final class FileChannelSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
           written += n;
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       subscription.cancel();
       result.completeExceptionally(e);
       return;

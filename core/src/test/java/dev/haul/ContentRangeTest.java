@@ -21,6 +21,17 @@ class ContentRangeTest {
   }
 
   @Test
+  void aRangeWhoseLengthALongCannotHoldIsRefused() {
+    // Issue 9 review: bytes 0-9223372036854775807/* had a length of Long.MIN_VALUE.
+    assertThat(ContentRange.parse("bytes 0-9223372036854775807/*")).isEmpty();
+    assertThat(ContentRange.parse("bytes 5-9223372036854775807/*")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContentRange.of(0, Long.MAX_VALUE, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    ContentRange widest = ContentRange.parse("bytes 0-9223372036854775806/*").orElseThrow();
+    assertThat(widest.length()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void parsesAnUnknownCompleteLength() {
     ContentRange r = ContentRange.parse("bytes 0-9/*").orElseThrow();
     assertThat(r.completeLength()).isEmpty();

@@ -259,6 +259,46 @@ class ExtensionPointsTest {
     assertThat(delivered).isBetween(1L, 160_000L - 1);
   }
 
+  @Test
+  void aCallRefusedAfterCloseAsksNoFactoryForAListener() {
+    // Issue 9 review: the factory made a listener for a refused call that then heard nothing.
+    List<String> events = new CopyOnWriteArrayList<>();
+    HaulClient c = Haul.newBuilder().transport(transport)
+        .addEventListenerFactory(call -> {
+          events.add("created #" + call.id());
+          return EventListener.NONE;
+        }).build();
+    c.close();
+    assertThatThrownBy(() -> c.send(get("/x"), BodyHandlers.ofString()))
+        .isInstanceOf(ClientClosedException.class);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void perCallAndSharedListenersAreOneGuardedLayer() {
+    // A throwing per-call listener never breaks the call, and the shared ones still hear it all.
+    List<String> shared = new CopyOnWriteArrayList<>();
+    client = Haul.newBuilder().transport(transport)
+        .addEventListener(new EventListener() {
+          @Override
+          public void callEnd(Request request, ResponseInfo response, Duration elapsed) {
+            shared.add("end");
+          }
+        })
+        .addEventListenerFactory(call -> new EventListener() {
+          @Override
+          public void callStart(Request request) {
+            throw new IllegalStateException("broken sink");
+          }
+        })
+        .build();
+    for (int i = 0; i < 3; i++) {
+      transport.enqueue(200, "ok");
+      assertThat(client.send(get("/x"), BodyHandlers.ofString()).body()).isEqualTo("ok");
+    }
+    assertThat(shared).containsExactly("end", "end", "end");
+  }
+
   record Published(String what) implements HaulEvent {
     @Override
     public String module() {

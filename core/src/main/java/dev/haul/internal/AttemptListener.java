@@ -20,14 +20,23 @@ import java.time.Duration;
  */
 final class AttemptListener implements EventListener {
 
-  private final EventListener delegate;
-  private final CallState.Progress call;
+  // The call's listener until the call is over; then the client's shared listeners, so that a
+  // connection kept in the pool (which keeps its last listener for its release and close events)
+  // neither holds the call's per-call listeners and request nor feeds them after the call.
+  private volatile EventListener delegate;
+  private volatile CallState.Progress call;
   private final int attempt;
 
   AttemptListener(EventListener delegate, CallState.Progress call, int attempt) {
     this.delegate = delegate;
     this.call = call;
     this.attempt = attempt;
+  }
+
+  /** The call is over: later events go to {@code shared} only, and the call's state is let go. */
+  void detach(EventListener shared) {
+    delegate = shared;
+    call = null;
   }
 
   @Override
@@ -62,19 +71,28 @@ final class AttemptListener implements EventListener {
 
   @Override
   public void poolAcquireStart(Origin origin) {
-    call.acquiringConnection(attempt);
+    CallState.Progress p = call;
+    if (p != null) {
+      p.acquiringConnection(attempt);
+    }
     delegate.poolAcquireStart(origin);
   }
 
   @Override
   public void poolAcquireEnd(Origin origin, boolean reused, Duration waited) {
-    call.connectionAcquired(attempt);
+    CallState.Progress p = call;
+    if (p != null) {
+      p.connectionAcquired(attempt);
+    }
     delegate.poolAcquireEnd(origin, reused, waited);
   }
 
   @Override
   public void connectStart(Origin origin, InetSocketAddress address) {
-    call.connecting(attempt);
+    CallState.Progress p = call;
+    if (p != null) {
+      p.connecting(attempt);
+    }
     delegate.connectStart(origin, address);
   }
 
@@ -90,7 +108,10 @@ final class AttemptListener implements EventListener {
 
   @Override
   public void tlsStart(Origin origin) {
-    call.connecting(attempt);
+    CallState.Progress p = call;
+    if (p != null) {
+      p.connecting(attempt);
+    }
     delegate.tlsStart(origin);
   }
 

@@ -5,6 +5,7 @@ import dev.haul.Request;
 import dev.haul.ResponseBody;
 import dev.haul.SendState;
 import dev.haul.spi.EventListener;
+import dev.haul.spi.PositionalWriteChannel;
 import dev.haul.spi.Subscriptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -86,14 +87,28 @@ public final class CallBody implements ResponseBody {
       out.completeExceptionally(early);
       return out;
     }
-    delegate.transferTo(channel, position).whenComplete((n, err) -> {
+    // Counted as the writes return, so a transfer that fails part-way reports what it wrote.
+    FileChannel counted = new PositionalWriteChannel(channel) {
+      @Override
+      public int write(ByteBuffer src, long at) throws java.io.IOException {
+        int n = target.write(src, at);
+        end.delivered += n; // the transport writes one buffer at a time, in order
+        return n;
+      }
+    };
+    CompletableFuture<Long> transfer;
+    try {
+      transfer = delegate.transferTo(counted, position);
+    } catch (RuntimeException e) {
+      transfer = CompletableFuture.failedFuture(e);
+    }
+    transfer.whenComplete((n, err) -> {
       if (err != null) {
         // Ended from outside: the closing that caused is not the reason.
-        Throwable reason = end.failure != null ? end.failure : err;
+        Throwable reason = end.failure != null ? end.failure : unwrap(err);
         end.finish(reason);
         out.completeExceptionally(reason);
       } else {
-        end.delivered = n;
         end.finish(null);
         out.complete(n);
       }
@@ -101,9 +116,18 @@ public final class CallBody implements ResponseBody {
     return out;
   }
 
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
   @Override
   public void close() {
-    end.finish(closedEarly());
+    if (!end.finished.isDone()) { // an exception is a stack walk: only for a body cut short
+      end.finish(closedEarly());
+    }
     delegate.close();
   }
 
@@ -158,11 +182,12 @@ public final class CallBody implements ResponseBody {
         return;
       }
       failure = reason;
-      finish(reason);
       // The consumer learns it only once the connection is released: claim the subscriber's
-      // terminal signal first (the transport's own reaction to the close is then dropped).
+      // terminal signal first (the transport's own reaction to the close is then dropped, and no
+      // more bytes are delivered), then report the bytes it got.
       Guard g = guard;
       boolean signal = g != null && g.claim(reason);
+      finish(reason);
       delegate.close();
       if (signal) {
         g.signal(reason);
@@ -202,8 +227,10 @@ public final class CallBody implements ResponseBody {
 
           @Override
           public void cancel() {
-            end.finish(new CallCancelledException("the response body was cancelled before its end",
-                end.uri, SendState.RESPONSE_STARTED, null));
+            if (!end.finished.isDone()) {
+              end.finish(new CallCancelledException("the response body was cancelled before its end",
+                  end.uri, SendState.RESPONSE_STARTED, null));
+            }
             s.cancel();
           }
         });
@@ -220,8 +247,8 @@ public final class CallBody implements ResponseBody {
       synchronized (this) {
         if (!done) {
           long n = 0;
-          for (ByteBuffer b : item) {
-            n += b.remaining();
+          for (int i = 0, size = item.size(); i < size; i++) { // no iterator on the hot path
+            n += item.get(i).remaining();
           }
           end.delivered += n;
           downstream.onNext(item);

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CallState {
 
-  private final Call handle;
+  private final long id;
+  private final Request original;
+  private volatile Call handle; // made when first asked for: most calls never are
   private final EventListener listener;
   private final Ticker ticker;
   private final long startNanos;
@@ -32,21 +34,34 @@ public final class CallState {
 
   /** The state of the call {@code handle} names; its start is {@code handle.startNanos()}. */
   public CallState(Call handle, EventListener listener, Ticker ticker, Duration callTimeout) {
+    this(handle.id(), handle.request(), handle.startNanos(), listener, ticker, callTimeout);
     this.handle = handle;
+  }
+
+  /** The state of call {@code id} of {@code original}, started at {@code startNanos}. */
+  public CallState(long id, Request original, long startNanos, EventListener listener, Ticker ticker,
+      Duration callTimeout) {
+    this.id = id;
+    this.original = original;
     this.listener = listener;
     this.ticker = ticker;
-    this.startNanos = handle.startNanos();
+    this.startNanos = startNanos;
     this.callTimeout = callTimeout;
     this.deadlineNanos = callTimeout == null ? Long.MAX_VALUE : startNanos + callTimeout.toNanos();
   }
 
   public Request original() {
-    return handle.request();
+    return original;
   }
 
   /** The call's public identity (what listeners and interceptors see). */
   public Call handle() {
-    return handle;
+    Call h = handle;
+    if (h == null) {
+      h = new CallHandle(id, original, startNanos); // a race makes two equal handles: harmless
+      handle = h;
+    }
+    return h;
   }
 
   public EventListener listener() {
@@ -79,16 +94,18 @@ public final class CallState {
     return progress.attempts.get();
   }
 
-  private final AtomicInteger entered = new AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<CallState> ENTERED =
+      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(CallState.class, "entered");
+  private volatile int entered; // through ENTERED: no counter object per call
 
   /** An attempt enters the per-attempt part of the chain (network interceptors); its number. */
   int enterAttempt() {
-    return entered.incrementAndGet();
+    return ENTERED.incrementAndGet(this);
   }
 
   /** How many attempts have entered the per-attempt part of the chain so far. */
   int enteredAttempts() {
-    return entered.get();
+    return entered;
   }
 
   /** The running attempt ended having reached {@code reached}. */
@@ -112,7 +129,48 @@ public final class CallState {
   public EventListener attemptListener() {
     // It gets the progress only, not this call: the transport may keep the listener as long as
     // the connection, and it must not keep the call's response body reachable.
-    return new AttemptListener(listener, progress, progress.attempts.get());
+    AttemptListener l = new AttemptListener(listener, progress, progress.attempts.get());
+    AttemptListeners tracked = attemptListeners;
+    if (tracked != null) {
+      tracked.add(l);
+    }
+    return l;
+  }
+
+  private volatile AttemptListeners attemptListeners; // only for a call with its own listeners
+
+  /**
+   * For a call whose listener is its own (made by factories): what must run once the call is
+   * over, so the transport, which keeps a connection's last listener, then reports to
+   * {@code shared} instead. It refers to nothing else of the call.
+   */
+  public Runnable detachOnCallOver(EventListener shared) {
+    AttemptListeners l = new AttemptListeners();
+    attemptListeners = l;
+    return () -> l.detach(shared);
+  }
+
+  /** The listeners this call handed to the transport, detached from it once the call is over. */
+  private static final class AttemptListeners {
+    private final java.util.List<AttemptListener> list = new java.util.ArrayList<>(1);
+    private boolean over;
+
+    synchronized void add(AttemptListener l) {
+      list.add(l);
+    }
+
+    void detach(EventListener shared) {
+      java.util.List<AttemptListener> copy;
+      synchronized (this) {
+        if (over) {
+          return;
+        }
+        over = true;
+        copy = java.util.List.copyOf(list);
+        list.clear();
+      }
+      copy.forEach(l -> l.detach(shared));
+    }
   }
 
   /**

@@ -159,15 +159,12 @@ public final class DefaultHaulClient implements HaulClient {
     if (factories.isEmpty()) {
       return listener;
     }
-    List<EventListener> all = new ArrayList<>(factories.size() + 1);
-    if (listener != EventListener.NONE) {
-      all.add(listener);
-    }
+    List<EventListener> own = new ArrayList<>(factories.size());
     for (EventListener.Factory f : factories) {
       try {
         EventListener l = f.create(handle);
         if (l != null) {
-          all.add(l);
+          own.add(l);
         }
       } catch (RuntimeException e) {
         if (failedFactories.add(f)) {
@@ -178,7 +175,14 @@ public final class DefaultHaulClient implements HaulClient {
         }
       }
     }
-    return all.size() == 1 && all.get(0) == listener ? listener : EventListener.composite(all);
+    if (own.isEmpty()) {
+      return listener;
+    }
+    // One guarded composite of the shared listeners and the call's own (not one inside another).
+    List<EventListener> all = new ArrayList<>(parts.listeners().size() + own.size());
+    all.addAll(parts.listeners());
+    all.addAll(own);
+    return EventListener.composite(all);
   }
 
   /** What this client was built from. */
@@ -211,7 +215,7 @@ public final class DefaultHaulClient implements HaulClient {
       return f.get();
     } catch (InterruptedException e) {
       // Read how far the call got before cancelling it: cancelling ends the attempt.
-      SendState reached = started.call().furthest();
+      SendState reached = started.call() == null ? SendState.NOT_SENT : started.call().furthest();
       f.cancel(true);
       Thread.currentThread().interrupt();
       throw new CallCancelledException("interrupted while waiting for the response",
@@ -296,12 +300,18 @@ public final class DefaultHaulClient implements HaulClient {
   private final class Finisher implements Runnable {
     volatile ScheduledFuture<?> deadline;
     volatile CallBody body;
+    volatile Runnable detach; // a call with its own listeners: hand the transport the shared ones
 
     @Override
     public void run() {
       ScheduledFuture<?> d = deadline;
       if (d != null) {
         d.cancel(false);
+      }
+      Runnable r = detach;
+      if (r != null) {
+        detach = null;
+        r.run();
       }
       CallBody b = body;
       if (b != null) {
@@ -316,18 +326,40 @@ public final class DefaultHaulClient implements HaulClient {
     Duration callTimeout = request.callTimeout().or(() -> parts.config().callTimeout()).orElse(null);
     // On the caller's thread: what the handler captures here (a stack, a context) is at hand only here.
     BodyHandler<T> forCall = requireNonNull(handler.forCall(), "forCall() returned null");
-    CallHandle handle = new CallHandle(callIds.incrementAndGet(), request, parts.ticker().read());
-    EventListener listener = listenerFor(handle);
-    CallState call = new CallState(handle, listener, parts.ticker(), callTimeout);
+    if (closed.get()) {
+      // Refused before anything of the call exists: no factory makes a listener for nothing.
+      CompletableFuture<Response<T>> refused = CompletableFuture.failedFuture(
+          new ClientClosedException(request.uri(), SendState.NOT_SENT));
+      return new Started<>(refused, null);
+    }
+    long id = callIds.incrementAndGet();
+    long start = parts.ticker().read();
+    CallState call;
+    EventListener listener;
+    if (parts.listenerFactories().isEmpty()) {
+      listener = this.listener;
+      call = new CallState(id, request, start, listener, parts.ticker(), callTimeout);
+    } else {
+      CallHandle handle = new CallHandle(id, request, start);
+      listener = listenerFor(handle);
+      call = new CallState(handle, listener, parts.ticker(), callTimeout);
+    }
     Flight flight = new Flight(request, call, callTimeout);
+    if (listener != this.listener) {
+      flight.finisher.detach = call.detachOnCallOver(this.listener);
+    }
     CompletableFuture<Response<T>> out = new CompletableFuture<>();
     Started<T> started = new Started<>(out, call);
     // Registered before the closed check, so a close() racing this call either sees it here or
     // is seen by the check below.
     inFlight.add(flight);
     if (closed.get()) {
+      // Closed while this call was being set up: its listener was made, so it hears the end.
       inFlight.remove(flight);
-      out.completeExceptionally(new ClientClosedException(request.uri(), SendState.NOT_SENT));
+      ClientClosedException refused = new ClientClosedException(request.uri(), SendState.NOT_SENT);
+      listener.callStart(request);
+      listener.callFailed(request, refused, call.elapsed());
+      out.completeExceptionally(refused);
       return started;
     }
     listener.callStart(request);

@@ -33,7 +33,8 @@ import java.util.List;
  * {@link #responseBodyEnd} or {@link #responseBodyFailed} (for a body the handler streams to
  * the caller, that is after {@code callEnd}).
  *
- * <p>Callbacks run on I/O threads and must be fast. A listener that throws is logged once and
+ * <p>Callbacks run on I/O threads and must be fast. A listener that throws is logged once (per
+ * listener class) and
  * then ignored for that event; it never breaks a call. Several listeners compose with
  * {@link #composite}. Implementations must not log secrets: use {@link dev.haul.Redaction}.
  */

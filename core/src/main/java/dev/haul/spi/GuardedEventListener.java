@@ -19,8 +19,11 @@ final class GuardedEventListener implements InvocationHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardedEventListener.class);
 
+  // Per listener class, for the whole JVM: per-call listeners are new objects on every call, and
+  // a broken one must not log a stack trace per call.
+  private static final Set<Class<?>> REPORTED = ConcurrentHashMap.newKeySet();
+
   private final List<EventListener> delegates;
-  private final Set<EventListener> reported = ConcurrentHashMap.newKeySet();
 
   private GuardedEventListener(List<EventListener> delegates) {
     this.delegates = delegates;
@@ -58,7 +61,7 @@ final class GuardedEventListener implements InvocationHandler {
   }
 
   private void report(EventListener l, Method method, Throwable t) {
-    if (reported.add(l)) {
+    if (REPORTED.add(l.getClass())) {
       LOG.warn("event listener {} threw from {}; further failures of it are logged at debug",
           l.getClass().getName(), method.getName(), t);
     } else {

@@ -46,7 +46,9 @@ public interface Interceptor {
 
     /**
      * How many attempts of this call have been handed to the transport so far: 0 before the
-     * first; in a network interceptor, the number of the attempt it is handling (from 1).
+     * first; in a network interceptor, the number of the attempt it is handling (from 1). It counts
+     * every attempt of the call, across redirects and retries (unlike {@code Response.attempts()},
+     * which counts the attempts of the final hop only).
      */
     int attempt();
 

@@ -3,6 +3,10 @@ package dev.haul.testing;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.ArrayList;
@@ -84,21 +88,38 @@ public final class Layering {
           out.add("internal class depends on a composition root: " + d.getDescription());
         }
       }
-      if (fromRoot && c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)) {
-        c.getMethods().stream()
-            .filter(m -> m.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC))
-            .forEach(m -> {
-              List<JavaClass> types = new ArrayList<>(m.getRawParameterTypes());
-              types.add(m.getRawReturnType());
-              for (JavaClass t : types) {
-                if (isInternal(t.getPackageName())) {
-                  out.add("composition root exposes an internal type: " + m.getFullName());
-                }
-              }
-            });
+      if (fromRoot && c.getModifiers().contains(JavaModifier.PUBLIC)) {
+        for (JavaMember m : publicMembers(c)) {
+          for (JavaClass t : signatureTypes(m)) {
+            if (isInternal(t.getPackageName())) {
+              out.add("composition root exposes an internal type: " + m.getFullName());
+            }
+          }
+        }
       }
     }
     return List.copyOf(out);
+  }
+
+  private static List<JavaMember> publicMembers(JavaClass c) {
+    List<JavaMember> members = new ArrayList<>();
+    members.addAll(c.getMethods());
+    members.addAll(c.getConstructors());
+    members.addAll(c.getFields());
+    members.removeIf(m -> !m.getModifiers().contains(JavaModifier.PUBLIC));
+    return members;
+  }
+
+  /** Every type a member's signature names, generic arguments included. */
+  private static Set<JavaClass> signatureTypes(JavaMember m) {
+    Set<JavaClass> types = new java.util.HashSet<>();
+    if (m instanceof JavaCodeUnit u) {
+      u.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
+      types.addAll(u.getReturnType().getAllInvolvedRawTypes());
+    } else if (m instanceof JavaField f) {
+      types.addAll(f.getType().getAllInvolvedRawTypes());
+    }
+    return types;
   }
 
   /** The module that owns {@code pkg}: the longest module root it is in, else core. */

@@ -186,6 +186,87 @@ class EventsEndToEndTest extends EndToEndTestBase {
     }
   }
 
+  @Test
+  void aTransferCutShortReportsTheBytesItWroteToTheCallerAndTheListeners() throws Exception {
+    // Issue 9 review: the body events of a transfer (ofFileChannel, ofFile) said 0 bytes.
+    OriginServer server = server();
+    BodyEvents events = new BodyEvents();
+    HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create())
+        .retryPolicy(RetryPolicy.none()).addEventListener(events));
+    server.enqueue(MockResponse.builder().status(200).generatedBody(200_000)
+        .fault(Fault.CLOSE_DURING_BODY, 50_000).build());
+    java.nio.file.Path f = dir.resolve("cut.bin");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      assertThatThrownBy(() -> client.send(Request.get(server.url("/cut").toString()),
+          BodyHandlers.ofFileChannel(ch, 10)))
+          .isInstanceOfSatisfying(dev.haul.PartialTransferException.class,
+              e -> assertThat(e.bytesTransferred()).isEqualTo(50_000));
+    }
+    assertThat(java.nio.file.Files.size(f)).isEqualTo(50_010);
+    assertThat(events.events).containsExactly("sent GET 0", "bodyFailed 50000 ConnectionClosedException");
+  }
+
+  @Test
+  void aTransferPastItsBoundWritesExactlyUpToTheBoundAndReportsTheTypedCause() throws Exception {
+    // Issue 9 review: the write crossing the bound was refused whole (the count ended on a buffer
+    // boundary below it) and listeners saw an internal exception type.
+    OriginServer server = server();
+    BodyEvents events = new BodyEvents();
+    HaulClient client = client(Haul.newBuilder().transport(NettyTransport.create())
+        .retryPolicy(RetryPolicy.none()).addEventListener(events));
+    server.enqueue(MockResponse.builder().status(200).generatedBody(200_000).chunked(8192).build());
+    java.nio.file.Path f = dir.resolve("bounded.bin");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      assertThatThrownBy(() -> client.send(Request.get(server.url("/big").toString()),
+          BodyHandlers.ofFileChannel(ch, 0, 100_000)))
+          .isInstanceOfSatisfying(dev.haul.PartialTransferException.class, e -> {
+            assertThat(e.bytesTransferred()).isEqualTo(100_000);
+            assertThat(e.getCause()).isInstanceOf(dev.haul.BodyTooLargeException.class);
+          });
+    }
+    assertThat(java.nio.file.Files.size(f)).isEqualTo(100_000);
+    byte[] bytes = java.nio.file.Files.readAllBytes(f);
+    for (int i = 0; i < bytes.length; i += 997) {
+      assertThat(bytes[i]).isEqualTo(MockResponse.generatedByte(i));
+    }
+    assertThat(events.events).containsExactly("sent GET 0", "bodyFailed 100000 BodyTooLargeException");
+  }
+
+  @Test
+  void aPooledConnectionReportsToTheSharedListenersOnceItsCallIsOver() {
+    // Issue 9 review: the pool kept the call's own listener with the idle connection and fed it
+    // the connection's later close (and kept the call's request reachable).
+    OriginServer server = server();
+    List<String> perCall = new CopyOnWriteArrayList<>();
+    List<String> shared = new CopyOnWriteArrayList<>();
+    NettyTransport transport = new NettyTransport(NettyTransportConfig.builder()
+        .idleTimeout(Duration.ofMillis(200)).evictionInterval(Duration.ofMillis(50)).build());
+    HaulClient client = client(Haul.newBuilder().transport(transport)
+        .addEventListener(new EventListener() {
+          @Override
+          public void connectionClosed(dev.haul.Origin origin, String reason) {
+            shared.add("closed " + reason);
+          }
+        })
+        .addEventListenerFactory(call -> new EventListener() {
+          @Override
+          public void callEnd(Request request, ResponseInfo response, Duration elapsed) {
+            perCall.add("callEnd");
+          }
+
+          @Override
+          public void connectionClosed(dev.haul.Origin origin, String reason) {
+            perCall.add("closed " + reason);
+          }
+        }));
+    server.enqueue(MockResponse.ok("a"));
+    client.send(Request.get(server.url("/a").toString()), BodyHandlers.ofString());
+    await(() -> shared.contains("closed idle-timeout"), "the idle connection's close");
+    assertThat(perCall).containsExactly("callEnd");
+  }
+
   /** The client channel of the transport's only idle connection (test-only reflection). */
   private static Channel idleChannel(NettyTransport transport) throws Exception {
     Object pool = field(transport, "pool");

@@ -64,7 +64,7 @@ final class ResponseStream {
 
   /** Whether the consumer is waiting for bytes the socket has not delivered yet. */
   boolean wantsData() {
-    if (terminated || last) {
+    if (terminated || last || error != null) {
       return false;
     }
     if (mode == Mode.FILE) {
@@ -82,7 +82,7 @@ final class ResponseStream {
   }
 
   void onData(ByteBuf data) {
-    if (terminated) {
+    if (terminated || error != null) {
       data.release();
       return;
     }
@@ -111,7 +111,16 @@ final class ResponseStream {
   }
 
   void onError(HaulException e) {
-    if (terminated) {
+    if (terminated || error != null) {
+      return;
+    }
+    if (mode == Mode.FILE) {
+      // What arrived before the failure is the body's: it is written first, then the transfer
+      // fails, so its count (and a resume built on it) covers every byte that was received.
+      error = e;
+      if (!writeInFlight) {
+        drainToFile();
+      }
       return;
     }
     releaseQueue();
@@ -300,7 +309,7 @@ final class ResponseStream {
       return;
     }
     if (writeInFlight) {
-      if (queuedBytes() < FILE_HIGH_WATER && !last) {
+      if (queuedBytes() < FILE_HIGH_WATER && !last && error == null) {
         exchange.requestRead(); // read on while the disk write runs
       }
       return;
@@ -328,7 +337,7 @@ final class ResponseStream {
         Throwable err = failure;
         ctx.executor().execute(() -> afterWrite(bufs, wrote, err));
       });
-      if (!last) {
+      if (!last && error == null) {
         exchange.requestRead();
       }
       return;
@@ -337,6 +346,9 @@ final class ResponseStream {
       terminated = true;
       exchange.finish();
       transfer.complete(written);
+    } else if (error != null) {
+      terminated = true; // everything received is written: now the transfer fails
+      transfer.completeExceptionally(error);
     } else {
       exchange.requestRead();
     }
