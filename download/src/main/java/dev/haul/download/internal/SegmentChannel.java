@@ -1,12 +1,9 @@
 package dev.haul.download.internal;
 
+import dev.haul.spi.PositionalWriteChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 
 /**
  * The file as one connection's transfer sees it: each positional write first reserves its bytes
@@ -15,7 +12,7 @@ import java.nio.channels.WritableByteChannel;
  * with nothing left to reserve fails with {@link SegmentDone}: the transfer stops there, and the
  * connection moves on. Only positional writes are offered.
  */
-final class SegmentChannel extends FileChannel {
+final class SegmentChannel extends PositionalWriteChannel {
 
   /** The segment has nothing left to write (it is done, or its tail went to another connection). */
   static final class SegmentDone extends IOException {
@@ -31,13 +28,12 @@ final class SegmentChannel extends FileChannel {
     void written(long endOffset, int bytes);
   }
 
-  private final FileChannel file;
   private final SegmentPlan plan;
   private final Segment segment;
   private final Written written;
 
   SegmentChannel(FileChannel file, SegmentPlan plan, Segment segment, Written written) {
-    this.file = file;
+    super(file);
     this.plan = plan;
     this.segment = segment;
     this.written = written;
@@ -61,7 +57,7 @@ final class SegmentChannel extends FileChannel {
     int n = 0;
     try {
       while (part.hasRemaining()) {
-        n += file.write(part, position + n);
+        n += target.write(part, position + n);
       }
     } finally {
       src.limit(oldLimit);
@@ -69,85 +65,5 @@ final class SegmentChannel extends FileChannel {
     plan.progress(segment, position + n);
     written.written(position + n, n);
     return n;
-  }
-
-  @Override
-  public long size() throws IOException {
-    return file.size();
-  }
-
-  @Override
-  public void force(boolean metaData) throws IOException {
-    file.force(metaData);
-  }
-
-  @Override
-  public int read(ByteBuffer dst) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long read(ByteBuffer[] dsts, int offset, int length) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw new UnsupportedOperationException("only positional writes");
-  }
-
-  @Override
-  public long write(ByteBuffer[] srcs, int offset, int length) {
-    throw new UnsupportedOperationException("only positional writes");
-  }
-
-  @Override
-  public long position() {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileChannel position(long newPosition) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileChannel truncate(long size) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long transferTo(long position, long count, WritableByteChannel target) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public int read(ByteBuffer dst, long position) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public MappedByteBuffer map(MapMode mode, long position, long size) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileLock lock(long position, long size, boolean shared) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileLock tryLock(long position, long size, boolean shared) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  protected void implCloseChannel() {
-    // The file belongs to the download; closing this view leaves it open.
   }
 }
