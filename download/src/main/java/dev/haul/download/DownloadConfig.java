@@ -38,6 +38,11 @@ public final class DownloadConfig extends AbstractConfig {
   /** Downloads running at once; more are queued. */
   public static final ConfigKey<Integer> MAX_CONCURRENT = ConfigKey.of("haul.download.max-concurrent",
       ConfigType.INTEGER, 3, Validator.between(1, 256), "downloads running at once; the rest wait in order");
+  /** The memory all downloads may hold in buffers at once. */
+  public static final ConfigKey<Long> MAX_BUFFER_MEMORY = ConfigKey.of("haul.download.max-buffer-memory",
+      ConfigType.DATA_SIZE, 64 * MIB, Validator.atLeast(2 * MIB),
+      "buffers of all downloads at once (about 2 MiB per connection); under heap or direct-memory "
+          + "pressure, downloads start no connection beyond their first");
   /** Failed requests of one download retried before it fails. */
   public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.of("haul.download.max-retries",
       ConfigType.INTEGER, 5, Validator.between(0, 1000),
@@ -72,7 +77,7 @@ public final class DownloadConfig extends AbstractConfig {
 
   /** Every key, in documentation order. */
   public static final List<ConfigKey<?>> KEYS = List.of(MAX_SEGMENTS, PIECE_SIZE, MIN_SPLIT,
-      SEGMENT_THRESHOLD, MAX_CONCURRENT, MAX_RETRIES, RETRY_DELAY, MAX_RESTARTS, TIMEOUT,
+      SEGMENT_THRESHOLD, MAX_CONCURRENT, MAX_BUFFER_MEMORY, MAX_RETRIES, RETRY_DELAY, MAX_RESTARTS, TIMEOUT,
       STALL_TIMEOUT, RESUME, VERIFY_CHECKSUM, JOURNAL_INTERVAL, JOURNAL_BYTES);
 
   private static final DownloadConfig DEFAULTS = builder().build();
@@ -119,6 +124,10 @@ public final class DownloadConfig extends AbstractConfig {
 
   public int maxConcurrent() {
     return get(MAX_CONCURRENT);
+  }
+
+  public long maxBufferMemory() {
+    return get(MAX_BUFFER_MEMORY);
   }
 
   public int maxRetries() {
@@ -183,6 +192,10 @@ public final class DownloadConfig extends AbstractConfig {
 
     public Builder maxConcurrent(int n) {
       return set(MAX_CONCURRENT, n);
+    }
+
+    public Builder maxBufferMemory(long bytes) {
+      return set(MAX_BUFFER_MEMORY, bytes);
     }
 
     public Builder maxRetries(int n) {

@@ -288,6 +288,51 @@ class DownloaderTest {
         .isInstanceOf(dev.haul.UnexpectedStatusException.class);
   }
 
+  @Test
+  void aStalledConnectionIsDroppedAndItsRangeFetchedAgain() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    serve(content).transform((req, resp) -> req.header("If-Range") != null && n.getAndIncrement() == 0
+        ? resp.toBuilder().fault(Fault.STALL_DURING_BODY, 1000).build() : resp);
+    downloader(FAST.toBuilder().maxSegments(4).stallTimeout(Duration.ofMillis(500)).build());
+    Path target = dir.resolve("model.bin");
+    get(request(target).sha256(sha256(content)).build());
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+  }
+
+  @Test
+  void theBearerKeyNeverReachesTheStorageHostOfARedirect() throws Exception {
+    serve(content);
+    try (OriginServer api = OriginServer.builder().dispatcher(req -> MockResponse.builder().status(302)
+        .header("Location", server.url("/model.bin").toString()).build()).start()) {
+      client = Haul.newBuilder().transport(NettyTransport.create())
+          .bearerAuth(dev.haul.BearerAuth.of("sk-secret", dev.haul.Origin.of(api.url("/"))))
+          .build();
+      downloader = Downloader.builder(client).config(FAST.toBuilder().maxSegments(4).build()).build();
+      Path target = dir.resolve("model.bin");
+      get(DownloadRequest.builder(api.url("/v1/models/1/download")).toFile(target).sha256(sha256(content)).build());
+      assertThat(Files.readAllBytes(target)).isEqualTo(content);
+      assertThat(api.requests()).allMatch(r -> "Bearer sk-secret".equals(r.header("Authorization")));
+      assertThat(server.requests()).isNotEmpty().allMatch(r -> r.header("Authorization") == null);
+      // Every segment went through the API (the presigned URL is never cached past its redirect).
+      assertThat(api.requestCount()).isEqualTo(server.requestCount());
+    }
+  }
+
+  @Test
+  void twoDownloadsOfTheSameFileNeverWriteItTogether() throws Exception {
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().maxConcurrent(2).build());
+    Path target = dir.resolve("model.bin");
+    Download first = downloader.start(request(target).build());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (first.progress().received() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThatThrownBy(() -> get(request(target).build())).isInstanceOf(DownloadFileException.class)
+        .hasMessageContaining("another download");
+    first.cancel();
+  }
+
   /** A server that ignores Range: the whole file with 200, and no validator. */
   private BiFunction<RecordedRequest, MockResponse, MockResponse> withoutRanges() {
     return (req, resp) -> MockResponse.builder().status(200).body(content).build();

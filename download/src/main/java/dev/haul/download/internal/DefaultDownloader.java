@@ -37,6 +37,7 @@ public final class DefaultDownloader implements Downloader {
   private final DownloadListener listener;
   private final FileSystemAccess fs;
   private final DiskSpace diskSpace;
+  private final MemoryBudget memory;
   private final ExecutorService threads;
   private final AtomicLong ids = new AtomicLong();
   private final Object lock = new Object();
@@ -60,6 +61,7 @@ public final class DefaultDownloader implements Downloader {
     this.listener = requireNonNull(listener, "listener is null");
     this.fs = requireNonNull(fs, "fs is null");
     this.diskSpace = new DiskSpace(fs);
+    this.memory = MemoryBudget.ofJvm(config.maxBufferMemory());
     AtomicInteger n = new AtomicInteger();
     this.threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "haul-download-" + n.incrementAndGet());
@@ -136,6 +138,10 @@ public final class DefaultDownloader implements Downloader {
 
   DiskSpace diskSpace() {
     return diskSpace;
+  }
+
+  MemoryBudget memory() {
+    return memory;
   }
 
   ExecutorService executor() {

@@ -67,6 +67,7 @@ final class DownloadTask implements Download {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
   private static final long TICK_MILLIS = 200;
   private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+  private static final long SLOW_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String id;
   private final DownloadRequest request;
@@ -181,7 +182,7 @@ final class DownloadTask implements Download {
       publish(new DownloadEvent.Failed(id, progress().received(), t.getClass().getSimpleName()));
       result.completeExceptionally(t);
     } finally {
-      stopWorkers();
+      retireWorkers();
     }
   }
 
@@ -197,7 +198,7 @@ final class DownloadTask implements Download {
       try {
         return attempt(started, restarts);
       } catch (Restart r) {
-        stopWorkers();
+        retireWorkers();
         restarts++;
         if (restarts > config.maxRestarts()) {
           throw new RemoteChangedException(r.getMessage(), request.uri(), restarts - 1);
@@ -378,6 +379,8 @@ final class DownloadTask implements Download {
     long lastSample = System.nanoTime();
     long lastReceived = savedBytes;
     if (firstSegment != null) {
+      owner.memory().tryAcquire(0); // a download's first connection is always granted
+      first.permit = true;
       write(first, firstSegment, firstResponse, files, p, hash);
     } else {
       workers.remove(first);
@@ -396,8 +399,12 @@ final class DownloadTask implements Download {
     while (!p.isComplete() || hasBusyWorker()) {
       checkCancelledOrPaused(files, p, journaled, validators, remote);
       Outcome o = outcomes.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+      if (o != null && !workers.contains(o.worker)) {
+        o = null; // a connection of an earlier attempt, retired already
+      }
       if (o != null) {
         Worker w = o.worker;
+        w.releasePermit(owner.memory());
         w.call = null;
         Segment s = w.segment;
         w.segment = null;
@@ -444,6 +451,14 @@ final class DownloadTask implements Download {
         lastSample = now;
         lastReceived = received;
         owner.progress(this);
+        dropSlowConnection(now);
+        // Connections left idle by the memory budget start again as soon as it allows.
+        for (Worker w : workers) {
+          if (w.segment == null && !p.isComplete() && !cancelRequested && !pauseRequested
+              && !startNext(w, files, p, hash, validators, length)) {
+            break;
+          }
+        }
       }
       hash.advanceTo(p.lowestIncompleteOffset());
       if (journaled && (now - lastSave >= config.journalInterval().toNanos()
@@ -477,6 +492,45 @@ final class DownloadTask implements Download {
     }
   }
 
+  private int busyCount() {
+    int n = 0;
+    for (Worker w : workers) {
+      if (w.segment != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Drops a connection much slower than the others (below a fifth of the median rate of at least
+   * three busy ones, after a few seconds on its range): its range goes back to the plan, for an
+   * idle or new connection, which is often on a better path.
+   */
+  private void dropSlowConnection(long now) {
+    List<Double> rates = new ArrayList<>();
+    for (Worker w : workers) {
+      if (w.segment != null && now - w.startedNanos > SLOW_GRACE_NANOS) {
+        rates.add(w.rate);
+      }
+    }
+    if (rates.size() < 3) {
+      return;
+    }
+    rates.sort(null);
+    double median = rates.get(rates.size() / 2);
+    for (Worker w : workers) {
+      if (w.segment != null && w.call != null && now - w.startedNanos > SLOW_GRACE_NANOS
+          && w.rate < median / 5) {
+        LOG.debug("download {}: connection {} at {} B/s against a median of {}: dropped", id, w.index,
+            (long) w.rate, (long) median);
+        w.call.cancel(true);
+        w.startedNanos = now; // not again before it had another chance
+        return;
+      }
+    }
+  }
+
   private boolean hasBusyWorker() {
     for (Worker w : workers) {
       if (w.segment != null) {
@@ -503,14 +557,19 @@ final class DownloadTask implements Download {
   /** Gives {@code w} the next work and starts its request; false when there is none. */
   private boolean startNext(Worker w, Output files, SegmentPlan p, HashCursor hash, Validators validators,
       long length) {
+    if (!owner.memory().tryAcquire(busyCount())) {
+      return false; // the memory budget is spent: this connection waits
+    }
     Optional<Segment> next = p.claim();
     if (next.isEmpty()) {
       next = p.endGame(this::timeLeftOf);
     }
     if (next.isEmpty()) {
+      owner.memory().release();
       return false;
     }
     Segment s = next.get();
+    w.permit = true;
     w.begin(s);
     publish(new DownloadEvent.SegmentStarted(id, s.start(), s.end(), s.duplicate()));
     CompletableFuture<Response<ResponseBody>> f = fetch(w, s, length, validators);
@@ -612,6 +671,20 @@ final class DownloadTask implements Download {
     }
   }
 
+  /**
+   * Ends an attempt's connections for good: cancelled, their memory permits returned, forgotten.
+   * Outcomes they still report arrive for workers no longer known and are ignored.
+   */
+  private void retireWorkers() {
+    stopWorkers();
+    for (Worker w : workers) {
+      w.releasePermit(owner.memory());
+    }
+    workers.clear();
+    workerView = List.of();
+    outcomes.clear();
+  }
+
   private void checkCancelledOrPaused(Output files, SegmentPlan p, boolean journaled, Validators validators,
       RemoteFile remote) throws Exception {
     if (cancelRequested) {
@@ -656,7 +729,11 @@ final class DownloadTask implements Download {
         LOG.warn("download {}: a connection did not stop within 10 s", id);
         return;
       }
+      if (!workers.contains(o.worker)) {
+        continue;
+      }
       Segment s = o.worker.segment;
+      o.worker.releasePermit(owner.memory());
       o.worker.segment = null;
       o.worker.call = null;
       if (s != null && p != null) {
@@ -968,6 +1045,8 @@ final class DownloadTask implements Download {
     volatile Segment segment;
     volatile CompletableFuture<?> call;
     volatile long lastProgressNanos = System.nanoTime();
+    volatile long startedNanos = System.nanoTime();
+    volatile boolean permit;
     final AtomicLong written = new AtomicLong();
     private long sampled;
     private long sampledAt = System.nanoTime();
@@ -981,6 +1060,14 @@ final class DownloadTask implements Download {
       segment = s;
       written.set(0);
       lastProgressNanos = System.nanoTime();
+      startedNanos = lastProgressNanos;
+    }
+
+    void releasePermit(MemoryBudget memory) {
+      if (permit) {
+        permit = false;
+        memory.release();
+      }
     }
 
     void wrote(int n) {

@@ -62,6 +62,21 @@ public final class PartFile implements AutoCloseable {
     try {
       FileChannel channel = fs.open(path, EnumSet.of(StandardOpenOption.CREATE,
           StandardOpenOption.READ, StandardOpenOption.WRITE));
+      // One writer per part file, across processes: a second download of the same file (another
+      // run of the tool, another downloader) must not interleave its bytes with this one's.
+      boolean locked;
+      try {
+        locked = channel.tryLock() != null; // released when the channel closes
+      } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+        locked = false; // this JVM holds it: another download of the same file
+      } catch (IOException | UnsupportedOperationException noLocking) {
+        locked = true; // a file system without locks: nothing to check against
+      }
+      if (!locked) {
+        channel.close();
+        throw new DownloadFileException("another download is writing " + path, path, uri,
+            SendState.NOT_SENT, null);
+      }
       return new PartFile(fs, path, uri, channel);
     } catch (IOException e) {
       throw new DownloadFileException("cannot open " + path, path, uri,

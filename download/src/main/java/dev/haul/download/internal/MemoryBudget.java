@@ -1,0 +1,109 @@
+package dev.haul.download.internal;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The downloader's memory budget: the bytes all downloads may have in flight at once, counted in
+ * connections. Each connection of a download holds at most about {@link #PER_CONNECTION} of
+ * buffers (the transport reads ahead at most 1 MiB into memory while the previous 1 MiB is being
+ * written to disk), so the budget is a number of connection permits shared by every download.
+ *
+ * <p>Under memory pressure (heap or direct buffers above {@link #PRESSURE} of their maximum) the
+ * budget shrinks to one connection per download: no connection is started beyond a download's
+ * first, so read-ahead shrinks as connections finish their ranges, before any is dropped.
+ */
+final class MemoryBudget {
+
+  /** The most memory one connection of a download holds in buffers. */
+  static final long PER_CONNECTION = 2L * 1024 * 1024;
+  /** The share of heap or direct memory above which the budget shrinks. */
+  static final double PRESSURE = 0.85;
+
+  private final int permits;
+  private final DoubleSupplier pressure;
+  private int used; // guarded by this
+
+  MemoryBudget(long bytes, DoubleSupplier pressure) {
+    this.permits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / PER_CONNECTION));
+    this.pressure = pressure;
+  }
+
+  /** The budget over this JVM's heap and direct buffer pool. */
+  static MemoryBudget ofJvm(long bytes) {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).findFirst().orElse(null);
+    long maxDirect = maxDirectMemory();
+    return new MemoryBudget(bytes, () -> {
+      double heap = 0;
+      long max = memory.getHeapMemoryUsage().getMax();
+      if (max > 0) {
+        heap = (double) memory.getHeapMemoryUsage().getUsed() / max;
+      }
+      double dir = direct == null || maxDirect <= 0 ? 0 : (double) direct.getMemoryUsed() / maxDirect;
+      return Math.max(heap, dir);
+    });
+  }
+
+  private static long maxDirectMemory() {
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
+        return jvmSize(arg.substring(arg.indexOf('=') + 1));
+      }
+    }
+    return Runtime.getRuntime().maxMemory(); // the JDK's default limit for direct buffers
+  }
+
+  /** A JVM flag's size ({@code 512m}, {@code 1g}, {@code 65536}); -1 when unreadable. */
+  static long jvmSize(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("k")) {
+      unit = 1024;
+    } else if (t.endsWith("m")) {
+      unit = 1024 * 1024;
+    } else if (t.endsWith("g")) {
+      unit = 1024L * 1024 * 1024;
+    }
+    try {
+      long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1));
+      return Math.multiplyExact(n, unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * A permit for one more connection of a download that has {@code active} connections now; false
+   * when the budget is spent or memory is under pressure. A download's first connection is always
+   * granted (it would otherwise never finish); it still counts against the budget.
+   */
+  synchronized boolean tryAcquire(int active) {
+    if (active == 0) {
+      used++;
+      return true;
+    }
+    if (used >= permits || pressure.getAsDouble() > PRESSURE) {
+      return false;
+    }
+    used++;
+    return true;
+  }
+
+  /** A connection ended. */
+  synchronized void release() {
+    used--;
+  }
+
+  /** Connection permits in use (for tests and progress). */
+  synchronized int used() {
+    return used;
+  }
+
+  int permits() {
+    return permits;
+  }
+}
