@@ -88,6 +88,7 @@ final class DownloadTask implements Download {
   private volatile double rate;
   private final AtomicLong streamed = new AtomicLong(); // bytes of a download without a plan
   private volatile List<Worker> workerView = List.of();
+  private volatile Path partPath; // the attempt's part file, for messages
 
   DownloadTask(String id, DownloadRequest request, DefaultDownloader owner) {
     this.id = id;
@@ -222,6 +223,7 @@ final class DownloadTask implements Download {
       this.target = target;
       Path partPath = target.resolveSibling(target.getFileName() + ".part");
       this.part = PartFile.open(owner.fileSystem(), partPath, request.uri());
+      DownloadTask.this.partPath = partPath;
       this.journal = Journal.beside(partPath);
     }
 
@@ -361,8 +363,21 @@ final class DownloadTask implements Download {
       hash.cancel();
       r.files = files;
       throw r;
+    } catch (Cancelled c) {
+      hash.cancel();
+      throw c;
     } catch (Throwable t) {
       hash.cancel();
+      if (journaled) {
+        // What is on disk stays usable: the next run resumes from it (best effort: a full disk
+        // may refuse even this; the journal then stays as it was, which is still consistent).
+        retireWorkers();
+        try {
+          saveJournal(files, p, validators);
+        } catch (RuntimeException ignored) {
+          LOG.debug("download {}: the journal could not be saved after a failure", id, ignored);
+        }
+      }
       throw t;
     }
     return finish(files, p, hash, resumedFrom, restarts, connections, started);
@@ -909,15 +924,17 @@ final class DownloadTask implements Download {
     if (c instanceof DownloadFileException) {
       return false;
     }
-    return c instanceof HaulException h ? h.isTransient() || h instanceof PartialTransferException
-        : c instanceof IOException;
+    // A network failure is a HaulException; a bare IOException came from the file (a full disk,
+    // an I/O error): trying the range again cannot help.
+    return c instanceof HaulException h && (h.isTransient() || h instanceof PartialTransferException);
   }
 
   private Exception failure(Throwable cause, SegmentPlan p) {
     Throwable c = cause instanceof PartialTransferException pt && pt.getCause() != null ? pt.getCause() : cause;
-    if (c instanceof IOException io && plan != null) {
-      return owner.diskSpace().failure(io, request.file().orElse(Path.of(".")), p == null ? 0
-          : p.snapshot().writtenBytes(), request.uri());
+    Path part = partPath;
+    if (c instanceof IOException io && part != null) {
+      return owner.diskSpace().failure(io, part, p == null ? streamed.get() : p.snapshot().writtenBytes(),
+          request.uri());
     }
     return c instanceof Exception e ? e : new IllegalStateException(c);
   }
