@@ -89,6 +89,7 @@ final class DownloadTask implements Download {
   private final AtomicLong streamed = new AtomicLong(); // bytes of a download without a plan
   private volatile List<Worker> workerView = List.of();
   private volatile Path partPath; // the attempt's part file, for messages
+  private volatile Output output; // the attempt's files, closed however the attempt ends
 
   DownloadTask(String id, DownloadRequest request, DefaultDownloader owner) {
     this.id = id;
@@ -224,6 +225,7 @@ final class DownloadTask implements Download {
       Path partPath = target.resolveSibling(target.getFileName() + ".part");
       this.part = PartFile.open(owner.fileSystem(), partPath, request.uri());
       DownloadTask.this.partPath = partPath;
+      DownloadTask.this.output = this;
       this.journal = Journal.beside(partPath);
     }
 
@@ -242,6 +244,7 @@ final class DownloadTask implements Download {
 
   private DownloadResult attempt(long started, int restarts) throws Exception {
     Path target = request.file().orElse(null);
+    output = null;
     Output files = null;
     JournalState resumed = null;
     if (target != null) {
@@ -252,11 +255,12 @@ final class DownloadTask implements Download {
     try {
       return attempt(started, restarts, files, resumed);
     } catch (Restart r) {
-      r.files = r.files != null ? r.files : files;
+      r.files = r.files != null ? r.files : output;
       throw r;
     } catch (Throwable t) {
-      if (files != null) {
-        files.part.close();
+      Output o = output; // also one the attempt opened itself (a directory target)
+      if (o != null) {
+        o.part.close();
       }
       throw t;
     }
@@ -329,6 +333,16 @@ final class DownloadTask implements Download {
         throw new UnexpectedStatusException(request.uri(), status, "200 or 206");
       }
       checkExpectedSize(remote.length());
+      if (known == null && remote.canSegment()) {
+        // A directory target: its name is known only now. A journal beside it for this very file
+        // (same length and validators) is resumed, through the resume path's If-Range request.
+        JournalState j = trustedJournal(files);
+        if (j != null && j.plan().length() == remote.length().getAsLong() && sameFile(j.validators(), validators)) {
+          firstResponse.body().close();
+          workers.remove(first);
+          return attempt(started, restarts, files, j);
+        }
+      }
       files.part.channel().truncate(0); // nothing trusted from an earlier run
       files.journal.delete();
       if (remote.length().isEmpty()) {
@@ -878,6 +892,9 @@ final class DownloadTask implements Download {
     if (v.etag() != null && now.etag() != null && !v.etag().equals(now.etag())) {
       return "the ETag changed";
     }
+    if (v.etag() != null && now.etag() == null && resp.headers().get("ETag") != null) {
+      return "the ETag changed (now weak or unreadable)";
+    }
     if (v.etag() == null && v.lastModified() != null && now.lastModified() != null
         && !v.lastModified().equals(now.lastModified())) {
       return "the Last-Modified date changed";
@@ -905,6 +922,18 @@ final class DownloadTask implements Download {
     } catch (IllegalArgumentException unusable) {
       return new Validators(strong, null);
     }
+  }
+
+  /**
+   * Whether two sets of validators name the same file: by strong ETag when both have one (a
+   * Last-Modified date may differ between servers of the same file), else by Last-Modified.
+   */
+  private static boolean sameFile(Validators a, Validators b) {
+    if (a.etag() != null && b.etag() != null) {
+      return a.etag().equals(b.etag());
+    }
+    return a.etag() == null && b.etag() == null && a.lastModified() != null
+        && a.lastModified().equals(b.lastModified());
   }
 
   private static Optional<String> ifRange(Validators v) {
