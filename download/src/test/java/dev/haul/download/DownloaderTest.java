@@ -281,6 +281,71 @@ class DownloaderTest {
     assertThat(Files.readAllBytes(r.file())).isEqualTo(content);
   }
 
+  @Test
+  void resetSegmentsAreFetchedAgain() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    serve(content).transform((req, resp) -> req.header("If-Range") != null && n.incrementAndGet() % 4 == 1
+        ? resp.toBuilder().fault(Fault.RESET_DURING_BODY, 4096).build() : resp);
+    downloader(FAST.toBuilder().maxSegments(4).maxRetries(50).build());
+    Path target = dir.resolve("model.bin");
+    get(request(target).sha256(sha256(content)).build());
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+  }
+
+  @Test
+  void aPausedDownloadGoesOnFromWhereItWasAfterResume() throws Exception {
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(128 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().maxSegments(4).build());
+    Path target = dir.resolve("model.bin");
+    Download d = downloader.start(request(target).sha256(sha256(content)).build());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (d.progress().received() < SIZE / 5 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    d.pause();
+    while (d.progress().state() != DownloadProgress.State.PAUSED && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(d.progress().state()).isEqualTo(DownloadProgress.State.PAUSED);
+    long atPause = d.progress().received();
+    int requestsAtPause = server.requestCount();
+    Thread.sleep(200);
+    assertThat(server.requestCount()).as("nothing is fetched while paused").isEqualTo(requestsAtPause);
+    d.resume();
+    DownloadResult r = d.result().get(60, TimeUnit.SECONDS);
+    assertThat(atPause).isGreaterThan(0);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(r.sha256()).isEqualTo(sha256(content));
+  }
+
+  @Test
+  void downloadsBeyondMaxConcurrentWaitTheirTurn() throws Exception {
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(256 * 1024, Duration.ofMillis(10)).build());
+    downloader(FAST.toBuilder().maxConcurrent(1).build());
+    Download a = downloader.start(request(dir.resolve("a.bin")).build());
+    Download b = downloader.start(request(dir.resolve("b.bin")).build());
+    assertThat(b.progress().state()).isEqualTo(DownloadProgress.State.QUEUED);
+    a.result().get(60, TimeUnit.SECONDS);
+    b.result().get(60, TimeUnit.SECONDS);
+    assertThat(Files.readAllBytes(dir.resolve("b.bin"))).isEqualTo(content);
+  }
+
+  @Test
+  void aQueuedDownloadCancelledNeverStartsAndClosingCancelsTheRest() throws Exception {
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().maxConcurrent(1).build());
+    Download a = downloader.start(request(dir.resolve("a.bin")).build());
+    Download b = downloader.start(request(dir.resolve("b.bin")).build());
+    b.cancel();
+    assertThatThrownBy(() -> b.result().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    downloader.close();
+    assertThatThrownBy(() -> a.result().get(30, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(Files.exists(dir.resolve("a.bin"))).isFalse();
+    assertThat(Files.exists(dir.resolve("b.bin.part"))).isFalse();
+  }
+
   /** The same URL path served again without throttling (same port is not needed: journal keys on URL). */
   private void serve2(byte[] bytes) {
     // Keep the same server (the journal is tied to the URL); only stop throttling.
