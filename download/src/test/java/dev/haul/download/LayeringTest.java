@@ -2,6 +2,7 @@ package dev.haul.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import dev.haul.download.internal.DefaultDownloader;
 import dev.haul.testing.Layering;
@@ -20,6 +21,9 @@ class LayeringTest {
    */
   static final Set<String> ROOTS = Set.of(Downloader.Builder.class.getName());
 
+  /** Imported once: reading every class on the class path is the slow part. */
+  private static final JavaClasses LIBRARY = Layering.libraryClasses();
+
   static Set<String> roots() {
     Set<String> all = new HashSet<>(Layering.CORE_ROOTS);
     all.add("dev.haul.transport.netty.NettyTransport"); // on the test class path
@@ -29,15 +33,14 @@ class LayeringTest {
 
   @Test
   void theApiAndTheGuiceModuleUseNoInternalClassAndTheEngineNoRoot() {
-    assertThat(Layering.violations(Layering.libraryClasses(), roots())).isEmpty();
+    assertThat(Layering.violations(LIBRARY, roots())).isEmpty();
   }
 
   @Test
   void theCheckSeesTheDownloadModulesClasses() {
-    var classes = Layering.libraryClasses();
-    assertThat(classes.contain(DownloadModule.class)).isTrue();
-    assertThat(classes.contain(Downloader.Builder.class)).isTrue();
-    assertThat(classes.contain(DefaultDownloader.class)).isTrue();
+    assertThat(LIBRARY.contain(DownloadModule.class)).isTrue();
+    assertThat(LIBRARY.contain(Downloader.Builder.class)).isTrue();
+    assertThat(LIBRARY.contain(DefaultDownloader.class)).isTrue();
     assertThat(Layering.module(DefaultDownloader.class.getPackageName())).isEqualTo("dev.haul.download");
   }
 
