@@ -97,7 +97,9 @@ public final class DownloadRequest {
   @Override
   public String toString() {
     // The query of a URL can hold a signature: never print it.
-    return "DownloadRequest{" + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath()
+    // Neither user-info (a password) nor the query (a key, a signature) is printed.
+    return "DownloadRequest{" + uri.getScheme() + "://" + uri.getHost()
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + uri.getRawPath()
         + (uri.getRawQuery() != null ? "?…" : "") + "}";
   }
 

@@ -1,7 +1,5 @@
 package dev.haul.download;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * How many connections a download uses, decided from the first response. Whatever a strategy
  * says, a file whose server does not honour ranges with a validator ({@link RemoteFile#canSegment})
@@ -19,7 +17,7 @@ public interface DownloadStrategy {
 
   /** One connection; a cut body resumes with {@code Range} and {@code If-Range}. */
   static DownloadStrategy singleStream() {
-    return Strategies.SINGLE;
+    return BuiltInStrategies.SINGLE;
   }
 
   /** {@code n} connections over one file when the server allows it. */
@@ -36,27 +34,6 @@ public interface DownloadStrategy {
    * {@code haul.download.min-split} of the file, up to {@code haul.download.max-segments}.
    */
   static DownloadStrategy adaptive() {
-    return Strategies.ADAPTIVE;
-  }
-
-  /** The built-in strategies. */
-  enum Strategies implements DownloadStrategy {
-    SINGLE {
-      @Override
-      public int connections(RemoteFile remote, DownloadConfig config) {
-        return 1;
-      }
-    },
-    ADAPTIVE {
-      @Override
-      public int connections(RemoteFile remote, DownloadConfig config) {
-        requireNonNull(remote, "remote is null");
-        if (!remote.canSegment() || remote.length().getAsLong() < config.segmentThreshold()) {
-          return 1;
-        }
-        long bySize = Math.max(1, remote.length().getAsLong() / config.minSplit());
-        return (int) Math.min(config.maxSegments(), bySize);
-      }
-    }
+    return BuiltInStrategies.ADAPTIVE;
   }
 }

@@ -176,15 +176,17 @@ public final class DefaultDownloader implements Downloader {
   @Override
   public void close() {
     List<DownloadTask> toCancel;
+    List<DownloadTask> queued;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      toCancel = new ArrayList<>(queue);
+      queued = new ArrayList<>(queue);
       queue.clear();
-      toCancel.addAll(running);
+      toCancel = new ArrayList<>(running);
     }
+    queued.forEach(DownloadTask::cancelQueued); // they never started: end them here
     toCancel.forEach(DownloadTask::cancel);
     threads.shutdown();
   }

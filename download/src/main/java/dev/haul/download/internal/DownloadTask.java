@@ -172,20 +172,32 @@ final class DownloadTask implements Download {
   void run() {
     long started = System.nanoTime();
     state = DownloadProgress.State.STARTING;
+    DownloadResult r = null;
+    Throwable failure = null;
     try {
-      DownloadResult r = download(started);
+      r = download(started);
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      retireWorkers(); // every connection stopped and its memory returned before anyone hears
+    }
+    if (failure instanceof Cancelled) {
+      finishCancelled();
+    } else if (failure != null) {
+      state = DownloadProgress.State.FAILED;
+      publish(new DownloadEvent.Failed(id, progress().received(), failure.getClass().getSimpleName()));
+      result.completeExceptionally(failure);
+    } else {
       state = DownloadProgress.State.COMPLETED;
       publish(new DownloadEvent.Completed(id, r.size(), r.elapsed().toMillis()));
       result.complete(r);
-    } catch (Cancelled c) {
-      finishCancelled();
-    } catch (Throwable t) {
-      state = DownloadProgress.State.FAILED;
-      publish(new DownloadEvent.Failed(id, progress().received(), t.getClass().getSimpleName()));
-      result.completeExceptionally(t);
-    } finally {
-      retireWorkers();
     }
+  }
+
+  /** Ends a download that never started (its downloader closed). */
+  void cancelQueued() {
+    cancelRequested = true;
+    finishCancelled();
   }
 
   private void finishCancelled() {
@@ -196,14 +208,19 @@ final class DownloadTask implements Download {
   /** The download with its restarts from zero. */
   private DownloadResult download(long started) throws Exception {
     int restarts = 0;
+    int ownRestarts = 0; // restarts of ours: a cut body or a pause on a server without ranges
     while (true) {
       try {
-        return attempt(started, restarts);
+        return attempt(started, restarts + ownRestarts);
       } catch (Restart r) {
         retireWorkers();
-        restarts++;
-        if (restarts > config.maxRestarts()) {
-          throw new RemoteChangedException(r.getMessage(), request.uri(), restarts - 1);
+        if (r.remoteChanged) {
+          restarts++;
+          if (restarts > config.maxRestarts()) {
+            throw new RemoteChangedException(r.getMessage(), request.uri(), restarts - 1);
+          }
+        } else if (++ownRestarts > config.maxRetries()) {
+          throw new RemoteChangedException("gave up: " + r.getMessage(), request.uri(), restarts);
         }
         LOG.info("download {}: starting over from zero: {}", id, r.getMessage());
         publish(new DownloadEvent.Restarted(id, r.getMessage(), restarts));
@@ -248,6 +265,10 @@ final class DownloadTask implements Download {
     Output files = null;
     JournalState resumed = null;
     if (target != null) {
+      Optional<DownloadResult> done = finishedByAnEarlierRun(target, started);
+      if (done.isPresent()) {
+        return done.get();
+      }
       checkTarget(target);
       files = new Output(target);
       resumed = trustedJournal(files);
@@ -302,15 +323,8 @@ final class DownloadTask implements Download {
       // Fresh: ask for everything as a range; the answer says whether ranges work.
       firstResponse = firstAnswer(() -> probe(first), false);
       int status = firstResponse.status();
-      Optional<String> validator = EntityTag.ifRangeValidator(firstResponse.headers());
       validators = validatorsOf(firstResponse);
-      if (files == null) {
-        String name = FileNames.choose(firstResponse.headers().get("Content-Disposition"), request.uri());
-        Path dir = request.directory().orElseThrow();
-        Path t = FileNames.resolveIn(dir, name);
-        checkTarget(t);
-        files = new Output(t);
-      }
+      Optional<String> validator = ifRange(validators);
       if (status == 206) {
         Optional<ContentRange> cr = contentRange(firstResponse);
         if (cr.isEmpty() || !cr.get().isSatisfied() || cr.get().first() != 0
@@ -333,6 +347,18 @@ final class DownloadTask implements Download {
         throw new UnexpectedStatusException(request.uri(), status, "200 or 206");
       }
       checkExpectedSize(remote.length());
+      if (files == null) {
+        // A directory target: named by the answer, opened only once the answer is one to write.
+        String name = FileNames.choose(firstResponse.headers().get("Content-Disposition"), request.uri());
+        Path t = FileNames.resolveIn(request.directory().orElseThrow(), name);
+        try {
+          checkTarget(t);
+          files = new Output(t);
+        } catch (RuntimeException e) {
+          firstResponse.body().close();
+          throw e;
+        }
+      }
       if (known == null && remote.canSegment()) {
         // A directory target: its name is known only now. A journal beside it for this very file
         // (same length and validators) is resumed, through the resume path's If-Range request.
@@ -437,11 +463,18 @@ final class DownloadTask implements Download {
         w.call = null;
         Segment s = w.segment;
         w.segment = null;
-        if (o.error == null) {
+        Throwable error = o.error;
+        if (error == null && !segmentWritten(p, s)) {
+          // A 206 whose body ended before its range did (a Content-Length shorter than the
+          // Content-Range): a failure like a cut, retried for the rest of the range.
+          error = new ShortBody(request.uri());
+        }
+        if (error == null) {
           Completion c = p.complete(s);
           c.cancelled().ifPresent(this::cancelSegment);
           publish(new DownloadEvent.SegmentFinished(id, s.start(), s.end(), w.written.get()));
         } else {
+          o = new Outcome(w, error);
           Throwable cause = unwrap(o.error);
           if (cause instanceof Restart r) {
             p.release(s);
@@ -452,15 +485,25 @@ final class DownloadTask implements Download {
             c.cancelled().ifPresent(this::cancelSegment);
           } else {
             p.release(s);
-            if (!(cause instanceof Cancelled) && !(cause instanceof CancellationException)) {
+            // A connection stopped on purpose (stalled, too slow, lost its race, paused) is not a
+            // failure: its range is simply handed out again.
+            if (!w.stopped && !(cause instanceof Cancelled) && !(cause instanceof CancellationException)) {
               publish(new DownloadEvent.SegmentFailed(id, s.start(), s.end(), w.written.get(),
                   cause.getClass().getSimpleName()));
-              retries++;
+              // Failures count while nothing moves: a long download over a link that drops
+              // now and then goes on as long as each connection makes progress in between.
+              retries = w.written.get() > 0 ? 1 : retries + 1;
               if (retries > config.maxRetries() || !retryable(cause)) {
                 throw failure(cause, p);
               }
               LOG.debug("download {}: segment {}-{} failed ({}), retrying", id, s.start(), s.end(), cause.toString());
-              sleep(backoff(retries));
+              if (!remote.canSegment()) {
+                // No validator to tie a range to this version of the file: never stitch a range of
+                // another version onto what is written. Start over from zero.
+                throw new Restart("the body was cut short (" + cause.getClass().getSimpleName()
+                    + ") and the server offers no validator to resume it safely", files, false);
+              }
+              w.resumeAt = System.nanoTime() + backoff(retries).toNanos(); // the others go on meanwhile
             }
           }
         }
@@ -499,7 +542,7 @@ final class DownloadTask implements Download {
       for (Worker w : workers) {
         if (w.call != null && now - w.lastProgressNanos > config.stallTimeout().toNanos()) {
           LOG.debug("download {}: connection {} stalled, dropping it", id, w.index);
-          w.call.cancel(true);
+          w.stop();
           w.lastProgressNanos = now;
         }
       }
@@ -511,12 +554,16 @@ final class DownloadTask implements Download {
         throw new DeadlineExceededException(request.uri(), SendState.RESPONSE_STARTED, timeout.get(), 1, null);
       }
       if (!hasBusyWorker() && !p.isComplete()) {
-        // Every connection went idle (failures): put one back to work.
-        Worker w = workers.isEmpty() ? newWorker() : workers.get(0);
-        if (!startNext(w, files, p, hash, validators, length)) {
-          throw new IllegalStateException("download " + id + ": nothing to fetch but the plan is incomplete");
+        // Every connection went idle (failures, backoff): put one back to work when one may.
+        if (workers.isEmpty()) {
+          newWorker();
+          workerView = List.copyOf(workers);
         }
-        workerView = List.copyOf(workers);
+        for (Worker w : workers) {
+          if (startNext(w, files, p, hash, validators, length)) {
+            break;
+          }
+        }
       }
     }
   }
@@ -553,7 +600,7 @@ final class DownloadTask implements Download {
           && w.rate < median / 5) {
         LOG.debug("download {}: connection {} at {} B/s against a median of {}: dropped", id, w.index,
             (long) w.rate, (long) median);
-        w.call.cancel(true);
+        w.stop();
         w.startedNanos = now; // not again before it had another chance
         return;
       }
@@ -569,6 +616,16 @@ final class DownloadTask implements Download {
     return false;
   }
 
+  /** Whether {@code s} has written through its (current) end, or lost its race. */
+  private static boolean segmentWritten(SegmentPlan p, Segment s) {
+    for (SegmentView v : p.snapshot().segments()) {
+      if (v.segment().id() == s.id()) {
+        return v.written() >= v.end() || v.lost();
+      }
+    }
+    return true; // no longer in the plan: nothing left to do for it
+  }
+
   /** A transfer that stopped because its segment had nothing left (its tail went elsewhere). */
   private static boolean finishedAnyway(SegmentPlan p, Segment s, Throwable cause) {
     Throwable c = cause instanceof PartialTransferException pt && pt.getCause() != null ? pt.getCause() : cause;
@@ -577,7 +634,7 @@ final class DownloadTask implements Download {
     }
     for (SegmentView v : p.snapshot().segments()) {
       if (v.segment().id() == s.id()) {
-        return v.written() >= v.end() - v.segment().start() || v.lost();
+        return v.written() >= v.end() || v.lost();
       }
     }
     return false;
@@ -586,6 +643,9 @@ final class DownloadTask implements Download {
   /** Gives {@code w} the next work and starts its request; false when there is none. */
   private boolean startNext(Worker w, Output files, SegmentPlan p, HashCursor hash, Validators validators,
       long length) {
+    if (System.nanoTime() < w.resumeAt) {
+      return false; // backing off after a failure
+    }
     if (!owner.memory().tryAcquire(busyCount())) {
       return false; // the memory budget is spent: this connection waits
     }
@@ -615,6 +675,11 @@ final class DownloadTask implements Download {
             : new UnexpectedStatusException(request.uri(), resp.status(), "206")));
         return;
       }
+      if (w.stopped) { // stopped while the answer was on its way
+        resp.body().close();
+        outcomes.add(new Outcome(w, new CancellationException("connection stopped")));
+        return;
+      }
       write(w, s, resp, files, p, hash);
     });
     return true;
@@ -624,6 +689,7 @@ final class DownloadTask implements Download {
   private void write(Worker w, Segment s, Response<ResponseBody> resp, Output files, SegmentPlan p,
       HashCursor hash) {
     w.begin(s);
+    w.body = resp.body();
     SegmentChannel channel = new SegmentChannel(files.part.channel(), p, s, (end, n) -> w.wrote(n));
     CompletableFuture<Long> transfer =
         BodyHandlers.ofFileChannel(channel, s.start(), s.length(), n -> {}).handle(resp, resp.body());
@@ -685,18 +751,15 @@ final class DownloadTask implements Download {
   private void cancelSegment(Segment loser) {
     for (Worker w : workers) {
       Segment s = w.segment;
-      if (s != null && s.id() == loser.id() && w.call != null) {
-        w.call.cancel(true);
+      if (s != null && s.id() == loser.id()) {
+        w.stop();
       }
     }
   }
 
   private void stopWorkers() {
     for (Worker w : workers) {
-      CompletableFuture<?> c = w.call;
-      if (c != null) {
-        c.cancel(true);
-      }
+      w.stop();
     }
   }
 
@@ -744,7 +807,7 @@ final class DownloadTask implements Download {
     }
     if (!remote.canSegment()) {
       // Without ranges there is no going on from the middle.
-      throw new Restart("resumed a download the server cannot range", files);
+      throw new Restart("resumed a download the server cannot range", files, false);
     }
     state = DownloadProgress.State.RUNNING;
   }
@@ -766,7 +829,7 @@ final class DownloadTask implements Download {
       o.worker.segment = null;
       o.worker.call = null;
       if (s != null && p != null) {
-        if (o.error == null) {
+        if (o.error == null && segmentWritten(p, s)) {
           p.complete(s);
         } else {
           p.release(s);
@@ -827,14 +890,45 @@ final class DownloadTask implements Download {
     CompletableFuture<Long> transfer = BodyHandlers.ofFileChannel(files.part.channel(), 0, Long.MAX_VALUE,
         streamed::set).handle(resp, resp.body());
     w.call = transfer;
+    w.body = resp.body();
     long n;
     try {
+      long seen = -1;
+      long seenAt = System.nanoTime();
+      while (!transfer.isDone()) {
+        if (cancelRequested || pauseRequested) {
+          w.stop();
+          transfer.handle((x, e) -> null).get(); // the writes have stopped
+          throw cancelRequested ? new Cancelled()
+              : new Restart("paused a download the server cannot range", files, false);
+        }
+        long now = System.nanoTime();
+        if (streamed.get() != seen) {
+          seen = streamed.get();
+          seenAt = now;
+        } else if (now - seenAt > config.stallTimeout().toNanos()) {
+          w.stop();
+          transfer.handle((x, e) -> null).get();
+          throw new Restart("the body stalled and the server cannot resume it", files, false);
+        }
+        Optional<Duration> timeout = config.timeout();
+        if (timeout.isPresent() && now - started > timeout.get().toNanos()) {
+          w.stop();
+          transfer.handle((x, e) -> null).get();
+          throw new DeadlineExceededException(request.uri(), SendState.RESPONSE_STARTED, timeout.get(), 1, null);
+        }
+        try {
+          transfer.get(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException notYet) {
+          owner.progress(this);
+        }
+      }
       n = transfer.get();
     } catch (ExecutionException e) {
       Throwable cause = unwrap(e.getCause());
       if (retryable(cause)) {
         throw new Restart("the body was cut short (" + cause.getClass().getSimpleName()
-            + ") and the server cannot resume it", files);
+            + ") and the server cannot resume it", files, false);
       }
       throw failure(cause, null);
     }
@@ -895,6 +989,10 @@ final class DownloadTask implements Download {
     if (v.etag() != null && now.etag() == null && resp.headers().get("ETag") != null) {
       return "the ETag changed (now weak or unreadable)";
     }
+    if (v.etag() == null && v.lastModified() != null && now.lastModified() == null
+        && resp.headers().get("Last-Modified") != null && !v.lastModified().equals(resp.headers().get("Last-Modified").strip())) {
+      return "the Last-Modified date changed";
+    }
     if (v.etag() == null && v.lastModified() != null && now.lastModified() != null
         && !v.lastModified().equals(now.lastModified())) {
       return "the Last-Modified date changed";
@@ -912,15 +1010,20 @@ final class DownloadTask implements Download {
     return cr.isPresent() && !cr.get().isSatisfied() && cr.get().completeLength().orElse(-1) == 0;
   }
 
+  /**
+   * The response's validators, by the one rule that also picks {@code If-Range}
+   * ({@link EntityTag#ifRangeValidator}): a strong ETag, else a Last-Modified date that is strong by
+   * RFC 9110 §13.1.5; nothing else (a weak ETag, a recent date) is ever used.
+   */
   private static Validators validatorsOf(Response<ResponseBody> resp) {
-    String etag = resp.headers().get("ETag");
-    Optional<EntityTag> tag = etag == null ? Optional.empty() : EntityTag.parse(etag);
-    String strong = tag.isPresent() && !tag.get().isWeak() ? etag.trim() : null;
-    String lastModified = resp.headers().get("Last-Modified");
+    Optional<String> v = EntityTag.ifRangeValidator(resp.headers());
     try {
-      return new Validators(strong, lastModified == null ? null : lastModified.trim());
+      if (v.isEmpty()) {
+        return Validators.NONE;
+      }
+      return v.get().startsWith("\"") ? new Validators(v.get(), null) : new Validators(null, v.get());
     } catch (IllegalArgumentException unusable) {
-      return new Validators(strong, null);
+      return Validators.NONE; // too long or odd characters: not a validator the journal can keep
     }
   }
 
@@ -968,10 +1071,13 @@ final class DownloadTask implements Download {
     return c instanceof Exception e ? e : new IllegalStateException(c);
   }
 
+  /** Exponential from the retry delay, capped at 30 s, with jitter so connections do not retry in step. */
   private Duration backoff(int retries) {
     long base = config.retryDelay().toMillis();
     long d = base << Math.min(20, retries - 1);
-    return Duration.ofMillis(Math.min(d < 0 ? Long.MAX_VALUE : d, MAX_RETRY_DELAY.toMillis()));
+    long capped = Math.min(d < 0 ? Long.MAX_VALUE : d, MAX_RETRY_DELAY.toMillis());
+    double jitter = 0.5 + 0.5 * java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+    return Duration.ofMillis((long) (capped * jitter));
   }
 
   private void sleep(Duration d) throws InterruptedException {
@@ -988,6 +1094,42 @@ final class DownloadTask implements Download {
   }
 
   // ---- files and journal ------------------------------------------------------------------------
+
+  /**
+   * An earlier run killed between renaming the finished file into place and deleting its journal:
+   * the file is there, its {@code .part} is not, the journal is. The journal names this download
+   * and its length matches the file (and the expected SHA-256, when given, is the file's): it is
+   * done, and the stale journal goes. Otherwise the journal goes and no-clobber decides.
+   */
+  private Optional<DownloadResult> finishedByAnEarlierRun(Path target, long started) throws Exception {
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    Journal journal = Journal.beside(part);
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.exists(part, LinkOption.NOFOLLOW_LINKS)
+        || !Files.exists(journal.file(), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    JournalLoad load = journal.load(journalUrl());
+    journal.delete();
+    if (!(load instanceof JournalLoad.Trusted t) || !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+        || Files.size(target) != t.state().plan().length()) {
+      return Optional.empty();
+    }
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (java.io.InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    String hex = HexFormat.of().formatHex(md.digest());
+    Optional<String> expected = request.sha256().or(() -> Optional.ofNullable(t.state().sha256()));
+    if (expected.isPresent() && !expected.get().equals(hex)) {
+      return Optional.empty();
+    }
+    long size = Files.size(target);
+    return Optional.of(new DownloadResult(target, size, hex, size, 0, 0,
+        Duration.ofNanos(System.nanoTime() - started)));
+  }
 
   private void checkTarget(Path target) {
     if (request.overwrite() == DownloadRequest.Overwrite.NEVER
@@ -1090,6 +1232,9 @@ final class DownloadTask implements Download {
     final int index;
     volatile Segment segment;
     volatile CompletableFuture<?> call;
+    volatile ResponseBody body; // once the answer came: closing it is what stops the transfer
+    volatile boolean stopped;
+    volatile long resumeAt; // System.nanoTime() before which it does not start again
     volatile long lastProgressNanos = System.nanoTime();
     volatile long startedNanos = System.nanoTime();
     volatile boolean permit;
@@ -1102,8 +1247,23 @@ final class DownloadTask implements Download {
       this.index = index;
     }
 
+    /** Stops what this connection is doing: its request, or its body's transfer. */
+    void stop() {
+      stopped = true;
+      ResponseBody b = body;
+      if (b != null) {
+        b.close(); // the transfer then fails, and its outcome arrives once writes have stopped
+      }
+      CompletableFuture<?> c = call;
+      if (c != null && b == null) {
+        c.cancel(true);
+      }
+    }
+
     void begin(Segment s) {
       segment = s;
+      body = null;
+      stopped = false;
       written.set(0);
       lastProgressNanos = System.nanoTime();
       startedNanos = lastProgressNanos;
@@ -1137,10 +1297,31 @@ final class DownloadTask implements Download {
   static final class Restart extends Exception {
     private static final long serialVersionUID = 1L;
     transient Output files;
+    /** Whether it is the remote's doing (counts against max-restarts) or ours (a cut, a pause). */
+    final boolean remoteChanged;
 
     Restart(String reason, Output files) {
+      this(reason, files, true);
+    }
+
+    Restart(String reason, Output files, boolean remoteChanged) {
       super(reason, null, false, false);
       this.files = files;
+      this.remoteChanged = remoteChanged;
+    }
+  }
+
+  /** A 206 body that ended before its range did: transient, the rest is asked for again. */
+  static final class ShortBody extends HaulException {
+    private static final long serialVersionUID = 1L;
+
+    ShortBody(URI uri) {
+      super("a 206 body ended before the end of its range", uri, SendState.RESPONSE_STARTED, null);
+    }
+
+    @Override
+    public boolean isTransient() {
+      return true;
     }
   }
 
