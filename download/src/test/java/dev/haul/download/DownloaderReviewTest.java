@@ -27,59 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Adversarial review of issue 10: each test fails on the reviewed branch and names a defect. */
 /** Issue 10 review: the defects an adversarial review proved, pinned so they stay fixed. */
-class DownloaderReviewTest {
+class DownloaderReviewTest extends DownloadTestSupport {
 
-  private static final int SIZE = 5 * 1024 * 1024 + 123;
-  private static final DownloadConfig FAST = DownloadConfig.builder()
-      .pieceSize(256 * 1024).minSplit(256 * 1024).segmentThreshold(0)
-      .retryDelay(Duration.ofMillis(10)).build();
-
-  @TempDir
-  Path dir;
-
-  private final byte[] content = random(SIZE, 1);
-  private OriginServer server;
-  private HaulClient client;
-  private Downloader downloader;
-
-  @AfterEach
-  void close() {
-    if (downloader != null) {
-      downloader.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private StaticContent serve(byte[] bytes) {
-    StaticContent files = StaticContent.create().add("/model.bin", bytes, "application/octet-stream");
-    server = OriginServer.builder().dispatcher(files).start();
-    return files;
-  }
-
-  private Downloader downloader(DownloadConfig config) {
-    client = Haul.newBuilder().transport(NettyTransport.create()).build();
-    downloader = Downloader.builder(client).config(config).build();
-    return downloader;
-  }
-
-  private DownloadResult get(DownloadRequest request) throws Exception {
-    try {
-      return downloader.start(request).result().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
-  }
-
-  private DownloadRequest.Builder request(Path target) {
-    return DownloadRequest.builder(server.url("/model.bin")).toFile(target);
-  }
 
   /**
    * D1: a 206 whose body ends cleanly before the range's end (Content-Length shorter than the
@@ -315,13 +265,5 @@ class DownloaderReviewTest {
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
   }
 
-  static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
 
-  static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-  }
 }

@@ -30,64 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The downloader end to end against testkit's origin on 127.0.0.1. */
-class DownloaderTest {
+class DownloaderTest extends DownloadTestSupport {
 
-  private static final int SIZE = 5 * 1024 * 1024 + 123;
-  private static final DownloadConfig FAST = DownloadConfig.builder()
-      .pieceSize(256 * 1024).minSplit(256 * 1024).segmentThreshold(0)
-      .retryDelay(Duration.ofMillis(10)).build();
-
-  @TempDir
-  Path dir;
-
-  private final byte[] content = random(SIZE, 1);
-  private OriginServer server;
-  private HaulClient client;
-  private Downloader downloader;
-  private final List<HaulEvent> moduleEvents = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void close() {
-    if (downloader != null) {
-      downloader.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private StaticContent serve(byte[] bytes) {
-    StaticContent files = StaticContent.create().add("/model.bin", bytes, "application/octet-stream");
-    server = OriginServer.builder().dispatcher(files).start();
-    return files;
-  }
-
-  private Downloader downloader(DownloadConfig config) {
-    client = Haul.newBuilder().transport(NettyTransport.create())
-        .addEventListener(new EventListener() {
-          @Override
-          public void moduleEvent(HaulEvent event) {
-            moduleEvents.add(event);
-          }
-        }).build();
-    downloader = Downloader.builder(client).config(config).build();
-    return downloader;
-  }
-
-  private DownloadResult get(DownloadRequest request) throws Exception {
-    try {
-      return downloader.start(request).result().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
-  }
-
-  private DownloadRequest.Builder request(Path target) {
-    return DownloadRequest.builder(server.url("/model.bin")).toFile(target);
-  }
 
   @Test
   void segmentedDownloadIsByteIdenticalAndVerified() throws Exception {
@@ -346,13 +290,6 @@ class DownloaderTest {
     assertThat(Files.exists(dir.resolve("b.bin.part"))).isFalse();
   }
 
-  /** The same URL path served again without throttling (same port is not needed: journal keys on URL). */
-  private void serve2(byte[] bytes) {
-    // Keep the same server (the journal is tied to the URL); only stop throttling.
-    // The throttle is in the transform, so replace it.
-    StaticContent files = StaticContent.create().add("/model.bin", bytes, "application/octet-stream");
-    server.setDispatcher(files);
-  }
 
   @Test
   void anEmptyFileDownloads() throws Exception {
@@ -423,14 +360,6 @@ class DownloaderTest {
     return (req, resp) -> MockResponse.builder().status(200).body(content).build();
   }
 
-  static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
 
-  static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-  }
 
 }
