@@ -292,6 +292,45 @@ class DownloaderTest extends DownloadTestSupport {
 
 
   @Test
+  void a206BodyLongerThanItsRangeIsNeverWrittenPastItAndStartsOver() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    serve(content).transform((req, resp) -> {
+      String range = req.header("Range");
+      if (range != null && !range.equals("bytes=0-") && n.getAndIncrement() == 0) {
+        long first = Long.parseLong(range.substring(6, range.indexOf('-')));
+        long last = Long.parseLong(range.substring(range.indexOf('-') + 1));
+        // The range's bytes and then 4 KiB more than it named (zeros past the end of the file).
+        byte[] longer = java.util.Arrays.copyOf(
+            java.util.Arrays.copyOfRange(content, (int) first, (int) last + 1), (int) (last + 1 - first) + 4096);
+        return MockResponse.builder().status(206)
+            .header("Content-Range", "bytes " + first + "-" + last + "/" + SIZE).body(longer).build();
+      }
+      return resp;
+    });
+    downloader(FAST.toBuilder().maxSegments(4).build());
+    Path target = dir.resolve("model.bin");
+    DownloadResult r = get(request(target).sha256(sha256(content)).build());
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(r.restarts()).isEqualTo(1);
+  }
+
+  @Test
+  void thePartFileIsTheOwnersOnly() throws Exception {
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST);
+    Path target = dir.resolve("model.bin");
+    Download d = downloader.start(request(target).build());
+    Path part = dir.resolve("model.bin.part");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (d.progress().received() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(part)))
+        .isEqualTo("rw-------");
+    d.cancel();
+  }
+
+  @Test
   void anEmptyFileDownloads() throws Exception {
     serve(new byte[0]);
     downloader(FAST);

@@ -480,6 +480,13 @@ final class DownloadTask implements Download {
             p.release(s);
             throw r;
           }
+          if (cause instanceof PartialTransferException pt
+              && pt.getCause() instanceof dev.haul.BodyTooLargeException) {
+            // A 206 whose body runs past the range its Content-Range named: not the file it
+            // claims to be. Nothing past the range was written; start over from zero.
+            p.release(s);
+            throw new Restart("a 206 body ran past the range it answered", files);
+          }
           if (finishedAnyway(p, s, cause)) {
             Completion c = p.complete(s);
             c.cancelled().ifPresent(this::cancelSegment);

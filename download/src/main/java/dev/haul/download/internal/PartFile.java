@@ -77,10 +77,24 @@ public final class PartFile implements AutoCloseable {
         throw new DownloadFileException("another download is writing " + path, path, uri,
             SendState.NOT_SENT, null);
       }
+      ownerOnly(path);
       return new PartFile(fs, path, uri, channel);
     } catch (IOException e) {
       throw new DownloadFileException("cannot open " + path, path, uri,
           SendState.RESPONSE_STARTED, e);
+    }
+  }
+
+  /**
+   * Makes the part file readable and writable by its owner only (where the file system has POSIX
+   * permissions): a download in progress is nobody else's business, whatever the umask says.
+   */
+  private static void ownerOnly(Path path) throws IOException {
+    try {
+      java.nio.file.Files.setPosixFilePermissions(path,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows and other non-POSIX file systems: their ACLs apply
     }
   }
 
