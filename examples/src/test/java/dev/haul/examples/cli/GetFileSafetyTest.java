@@ -639,42 +639,6 @@ class GetFileSafetyTest {
         .fileKey();
   }
 
-  // Issue 8 review 2, finding 1: run A creates FILE.part with CREATE_NEW and locks it only
-  // afterwards; run B took A's unlocked file for stale, unlinked it and created its own, and A then
-  // read B's file key from the path and believed it owned B's file. A .part is never unlinked now:
-  // B opens and locks the very file A created, and A's lock attempt is refused.
-  @Test
-  void aPartJustCreatedByAnotherRunIsNeverUnlinked(@TempDir Path dir) throws Exception {
-    Path part = dir.resolve("f.part");
-    try (java.nio.channels.FileChannel a = java.nio.channels.FileChannel.open(part,
-        Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS))) {
-      Object aKey = fileKey(part);
-      try (FileDownload.PartFile b = FileDownload.openPart(part)) {
-        assertThat(fileKey(part)).as("B uses A's file, never a new one").isEqualTo(aKey);
-        b.checkStillOurs();
-        // A goes on to lock the file it created: refused, B holds it.
-        assertThatThrownBy(() -> FileDownload.openPart(part)).hasMessageContaining("another haul get is writing");
-        assertThat(a.isOpen()).isTrue();
-      }
-    }
-  }
-
-  // Issue 8 review 2, finding 4: try (pf) {...} finally { if (!ok) pf.deleteIfOurs(); } closed the
-  // channel (releasing the lock) before the cleanup ran: a run B starting in between took the
-  // .part over, and A's cleanup then deleted B's file. A closed PartFile never deletes.
-  @Test
-  void aPartIsDeletedOnlyWhileItsLockIsHeld(@TempDir Path dir) throws Exception {
-    Path part = dir.resolve("f.part");
-    FileDownload.PartFile a = FileDownload.openPart(part);
-    a.close();
-    try (FileDownload.PartFile b = FileDownload.openPart(part)) {
-      a.deleteIfOurs();
-      assertThat(part).exists();
-      b.checkStillOurs();
-    }
-  }
-
   // Issue 8 review 2, finding 4 end to end: a failed download leaves no .part and its lock was
   // still held when the .part was deleted (a second run is refused until the cleanup is done).
   @Test
