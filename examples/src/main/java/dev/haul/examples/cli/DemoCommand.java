@@ -102,6 +102,8 @@ final class DemoCommand implements Callable<Integer> {
     AtomicInteger bodies = new AtomicInteger();
     // Storage is throttled until the demo interrupts itself, so the interruption lands mid-download.
     AtomicBoolean slow = new AtomicBoolean(true);
+    // About two seconds for the whole file over all connections: time to interrupt at a third.
+    long throttle = Math.max(16 * 1024, size / 200 / SEGMENTS);
     StaticContent storageContent = StaticContent.create()
         .add("/files/model.safetensors", model, "application/octet-stream")
         .transform((req, resp) -> {
@@ -110,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
           }
           MockResponse.Builder b = resp.toBuilder();
           if (slow.get()) {
-            b.throttle(256 * 1024, Duration.ofMillis(10));
+            b.throttle(throttle, Duration.ofMillis(10));
           }
           // Injected fault: the first body is reset after an eighth of the file.
           if ((resp.status() == 200 || resp.status() == 206) && bodies.getAndIncrement() == 0) {
@@ -160,7 +162,8 @@ final class DemoCommand implements Callable<Integer> {
           DownloadRequest request = DownloadRequest.builder(downloadUrl).toFile(target).sha256(expected).build();
           Download first = downloader.start(request);
           // Interrupt once a third of the file is durable (in the journal), as a crash or Ctrl-C would.
-          while (!first.result().isDone() && first.progress().durable() < size / 3) {
+          while (!first.result().isDone() && first.progress().durable() < size / 3
+              && first.progress().received() < size * 2 / 3) {
             Thread.sleep(10);
           }
           first.cancel();
@@ -204,7 +207,10 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  retries:              %d%n", stats.retries.size());
         stats.retries.forEach(reason -> out.println("    - " + reason));
         out.printf("  redirects followed:   %d%n", stats.redirects.size());
-        stats.redirects.forEach(rd -> out.println("    - " + rd));
+        // Every request of the download follows the original URL's redirect: print each distinct one once.
+        stats.redirects.stream().collect(java.util.stream.Collectors.groupingBy(rd -> rd,
+            java.util.LinkedHashMap::new, java.util.stream.Collectors.counting()))
+            .forEach((rd, n) -> out.println("    - " + rd + (n > 1 ? " (x" + n + ")" : "")));
         out.printf("  connections:          %d at most (segmented, Range + If-Range on every request)%n",
             r.connections());
         out.printf("  segments retried:     %d (a reset connection's range goes back to the plan)%n",
