@@ -262,7 +262,11 @@ final class GetCommand implements Callable<Integer> {
       throw new HaulCli.UsageException(spec.commandLine(), "configuration: " + e.getMessage());
     }
     if (retries != null) {
-      dc.maxRetries(retries);
+      try {
+        dc.maxRetries(retries);
+      } catch (IllegalArgumentException e) {
+        throw new HaulCli.UsageException(spec.commandLine(), "--retries: " + e.getMessage());
+      }
     }
     if (downloadTimeout != null) {
       dc.timeout(downloadTimeout);
@@ -271,8 +275,13 @@ final class GetCommand implements Callable<Integer> {
       dc.resume(false);
     }
     if (segments != null) {
-      // The flag is the whole answer: more connections than haul.download.max-segments are asked for only by it.
-      dc.maxSegments(Math.max(segments, 1));
+      // The flag is the whole answer: it also lifts haul.download.max-segments to N.
+      try {
+        dc.maxSegments(segments);
+      } catch (IllegalArgumentException e) {
+        // The key's own validator says the range (a number: nothing secret to echo).
+        throw new HaulCli.UsageException(spec.commandLine(), "--segments: " + e.getMessage());
+      }
     }
     DownloadRequest download = downloadRequest(request);
     Path shown = output != null ? output : outputDir;

@@ -119,6 +119,8 @@ class HaulCliTest {
     String f = dir.resolve("f").toString();
     assertThat(run("get", "http://127.0.0.1:9/", "-o", f, "--segments", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--segments: 0 (expected: >= 1)");
+    assertThat(run("get", "http://127.0.0.1:9/", "-o", f, "--segments", "65")).isEqualTo(2);
+    assertThat(err.toString()).contains("--segments: ");
     assertThat(run("get", "http://127.0.0.1:9/", "-o", f, "-O", dir.toString())).isEqualTo(2);
     assertThat(run("get", "http://127.0.0.1:9/", "--force")).as("--force without a target").isEqualTo(2);
     assertThat(run("get", "http://127.0.0.1:9/", "--segments", "2")).isEqualTo(2);
