@@ -13,6 +13,15 @@ import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.RetrySettings;
+import dev.haul.download.Download;
+import dev.haul.download.DownloadConfig;
+import dev.haul.download.DownloadEvent;
+import dev.haul.download.DownloadListener;
+import dev.haul.download.DownloadProgress;
+import dev.haul.download.DownloadRequest;
+import dev.haul.download.DownloadResult;
+import dev.haul.download.DownloadStrategy;
+import dev.haul.download.Downloader;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.Fault;
@@ -36,8 +45,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -49,12 +60,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code haul demo}: the main job on an embedded default. A model-catalogue API and a storage
  * origin start on 127.0.0.1; Haul calls the API with a Bearer key (surviving a 503 with
  * Retry-After), follows the download redirect to storage (which must never see the key),
- * downloads the file with progress (resuming after a reset mid-body), verifies its SHA-256 and
- * reports what happened.
+ * downloads the file over several connections with progress (a connection reset mid-body gives its
+ * range back), interrupts the download once a third is durable, resumes it from the journal,
+ * verifies its SHA-256 and reports what happened.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the model-download job against an embedded API and storage origin, with injected faults.")
+    description = {"Run the model-download job against an embedded API and storage origin, with injected faults:",
+        "a segmented download that interrupts itself mid-way and resumes from its journal."})
 final class DemoCommand implements Callable<Integer> {
+
+  private static final int SEGMENTS = 4;
 
   private static final String KEY = "demo-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
 
@@ -84,18 +99,26 @@ final class DemoCommand implements Callable<Integer> {
     Path model = dir.resolve("storage-model.safetensors");
     String sha = generate(model, size);
 
-    AtomicInteger fullGets = new AtomicInteger();
+    AtomicInteger bodies = new AtomicInteger();
+    // Storage is throttled until the demo interrupts itself, so the interruption lands mid-download.
+    AtomicBoolean slow = new AtomicBoolean(true);
+    // About two seconds for the whole file over all connections: time to interrupt at a third.
+    long throttle = Math.max(16 * 1024, size / 200 / SEGMENTS);
     StaticContent storageContent = StaticContent.create()
         .add("/files/model.safetensors", model, "application/octet-stream")
         .transform((req, resp) -> {
           if (!req.target().contains("X-Amz-Signature=")) {
             return MockResponse.builder().status(403).body("missing signature").build();
           }
-          // Injected fault: the first full download is reset at 40 %.
-          if (req.header("Range") == null && resp.status() == 200 && fullGets.getAndIncrement() == 0) {
-            return resp.toBuilder().fault(Fault.RESET_DURING_BODY, size * 2 / 5).build();
+          MockResponse.Builder b = resp.toBuilder();
+          if (slow.get()) {
+            b.throttle(throttle, Duration.ofMillis(10));
           }
-          return resp;
+          // Injected fault: the first body is reset after an eighth of the file.
+          if ((resp.status() == 200 || resp.status() == 206) && bodies.getAndIncrement() == 0) {
+            b.fault(Fault.RESET_DURING_BODY, size / 8);
+          }
+          return b.build();
         });
     try (OriginServer storage = OriginServer.builder().dispatcher(storageContent).start();
          OriginServer api = OriginServer.start()) {
@@ -126,12 +149,49 @@ final class DemoCommand implements Callable<Integer> {
         out.println("2. Download " + downloadUrl + " (redirects to storage " + Origin.of(storage.url("/")) + ")");
         out.flush();
         Path target = dir.resolve("downloaded.safetensors");
-        Progress progress = new Progress(System.err, System.console() != null ? Progress.Mode.TERMINAL : Progress.Mode.LINES,
-            "   model.safetensors");
-        FileDownload.Result r = new FileDownload(client, progress, 3).toFile(Request.get(downloadUrl), target, expected);
-        if (r.status() >= 300) {
-          out.println("   download answered " + r.status());
-          return HaulCli.HTTP_STATUS;
+        DownloadConfig settings = DownloadConfig.builder().pieceSize(1 << 20).minSplit(1 << 20)
+            .journalInterval(Duration.ofMillis(200)).journalBytes(4L << 20).retryDelay(Duration.ofMillis(200))
+            .build();
+        Progress progress = new Progress(System.err, System.console() != null ? Progress.Mode.TERMINAL
+            : Progress.Mode.LINES, "   model.safetensors");
+        SegmentStats segments = new SegmentStats(progress);
+        DownloadResult r;
+        long interruptedAt;
+        try (Downloader downloader = Downloader.builder(client).config(settings)
+            .strategy(DownloadStrategy.segmented(SEGMENTS)).listener(segments).build()) {
+          DownloadRequest request = DownloadRequest.builder(downloadUrl).toFile(target).sha256(expected).build();
+          Download first = downloader.start(request);
+          // Interrupt once a third of the file is durable (in the journal), as a crash or Ctrl-C would.
+          while (!first.result().isDone() && first.progress().durable() < size / 3
+              && first.progress().received() < size * 2 / 3) {
+            Thread.sleep(10);
+          }
+          first.cancel();
+          DownloadResult early = null;
+          try {
+            early = first.result().join();
+          } catch (CancellationException expectedCancel) {
+            // the journal was saved before the result completed
+          }
+          if (early != null) {
+            out.println("   (the download finished before the demo could interrupt it)");
+            r = early;
+            interruptedAt = -1;
+          } else {
+            DownloadProgress at = first.progress();
+            interruptedAt = at.durable();
+            progress.abandon();
+            out.printf("   interrupted: cancelled at %s received, %s durable; FILE.part and its journal stay%n",
+                Progress.size(at.received()), Progress.size(at.durable()));
+            out.println("   resuming: the same download again, from the journal");
+            out.flush();
+            slow.set(false);
+            r = downloader.start(request).result().join();
+          }
+        }
+        progress.finish(r);
+        if (r.resumedFrom() > 0) {
+          out.printf("   resumed from %d bytes (%s) kept by the journal%n", r.resumedFrom(), Progress.size(r.resumedFrom()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean keyLeaked = storage.requests().stream().anyMatch(q -> q.header("Authorization") != null
@@ -147,13 +207,21 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  retries:              %d%n", stats.retries.size());
         stats.retries.forEach(reason -> out.println("    - " + reason));
         out.printf("  redirects followed:   %d%n", stats.redirects.size());
-        stats.redirects.forEach(rd -> out.println("    - " + rd));
-        out.printf("  resumes after resets: %d (Range + If-Range from the last byte written)%n", r.resumes());
+        // Every request of the download follows the original URL's redirect: print each distinct one once.
+        stats.redirects.stream().collect(java.util.stream.Collectors.groupingBy(rd -> rd,
+            java.util.LinkedHashMap::new, java.util.stream.Collectors.counting()))
+            .forEach((rd, n) -> out.println("    - " + rd + (n > 1 ? " (x" + n + ")" : "")));
+        out.printf("  connections:          %d at most (segmented, Range + If-Range on every request)%n",
+            r.connections());
+        out.printf("  segments retried:     %d (a reset connection's range goes back to the plan)%n",
+            segments.failed.get());
+        out.printf("  interrupted at:       %s%n", interruptedAt < 0 ? "(finished first)"
+            : interruptedAt + " durable bytes; resumed from " + r.resumedFrom() + " bytes");
         out.printf("  API received the key: %s; storage received it: %s%n", apiGotKey ? "yes" : "NO", keyLeaked ? "YES (leak!)" : "no");
-        out.printf("  bytes:                %d (%s)%n", r.bytes(), Progress.size(r.bytes()));
+        out.printf("  bytes:                %d (%s)%n", r.size(), Progress.size(r.size()));
         double download = r.elapsed().toNanos() / 1e9;
-        out.printf(Locale.ROOT, "  download:             %.2f s, %.1f MiB/s (with the resume)%n", download,
-            r.bytes() / download / (1 << 20));
+        out.printf(Locale.ROOT, "  resumed download:     %.2f s, %.1f MiB/s%n", download,
+            (r.size() - r.resumedFrom()) / Math.max(1e-3, download) / (1 << 20));
         out.printf(Locale.ROOT, "  whole job:            %.2f s (including the 1 s Retry-After)%n", seconds);
         out.flush();
         return keyLeaked || !apiGotKey ? HaulCli.FAILED : HaulCli.OK;
@@ -166,7 +234,12 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Writes {@code size} random bytes and returns their SHA-256. */
   private static String generate(Path file, long size) throws IOException {
-    MessageDigest sha = FileDownload.sha256();
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
     byte[] buf = new byte[1 << 20];
     java.util.SplittableRandom random = new java.util.SplittableRandom(42);
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -224,6 +297,28 @@ final class DemoCommand implements Callable<Integer> {
         return MockResponse.builder().status(307).header("Location", presigned).build();
       }
       return MockResponse.builder().status(404).body("not found").build();
+    }
+  }
+
+  /** Counts failed segments and draws the progress line. */
+  private static final class SegmentStats implements DownloadListener {
+    final AtomicInteger failed = new AtomicInteger();
+    private final Progress progress;
+
+    SegmentStats(Progress progress) {
+      this.progress = progress;
+    }
+
+    @Override
+    public void onEvent(Download download, DownloadEvent event) {
+      if (event instanceof DownloadEvent.SegmentFailed) {
+        failed.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onProgress(Download download, DownloadProgress p) {
+      progress.update(p);
     }
   }
 

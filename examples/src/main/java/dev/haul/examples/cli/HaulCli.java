@@ -3,6 +3,7 @@ package dev.haul.examples.cli;
 import dev.haul.HaulException;
 import dev.haul.IntegrityException;
 import dev.haul.config.ConfigSource;
+import dev.haul.download.DownloadFileException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:success",
-        " 1:unexpected error (I/O on the local machine, a bug)",
+        " 1:local file problem or unexpected error (an existing FILE, a symlink, a full disk, I/O, a bug)",
         " 2:usage error",
         " 3:the server answered an HTTP error status (400 or above; a 3xx that is not followed is not an error)",
         " 4:network or protocol failure (connect, timeout, reset, malformed response)",
@@ -69,7 +70,7 @@ public final class HaulCli implements Runnable {
     cli.setExitCodeExceptionMapper(HaulCli::exitCode);
     cli.setParameterExceptionHandler((e, arguments) -> usageError(e, arguments));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      boolean forUser = e instanceof HaulException || e instanceof FileDownload.UnsafePathException;
+      boolean forUser = e instanceof HaulException;
       err.println("haul: " + (forUser ? e.getMessage() : e.toString()));
       return exitCode(e);
     });
@@ -147,6 +148,9 @@ public final class HaulCli implements Runnable {
     }
     if (e instanceof IntegrityException) {
       return INTEGRITY;
+    }
+    if (e instanceof DownloadFileException) {
+      return FAILED; // a local file problem (unsafe target, full disk, I/O), not the network's
     }
     if (e instanceof HaulException) {
       return NETWORK;

@@ -1,22 +1,29 @@
 package dev.haul.examples.cli;
 
+import dev.haul.download.DownloadProgress;
+import dev.haul.download.DownloadResult;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * A one-line progress display: bytes, percentage, rate and ETA. On a terminal it redraws one
- * line with carriage returns; elsewhere it prints a line at every quarter; it can also be off.
+ * A one-line progress display of a download: received and durable bytes, percentage, rate, ETA and
+ * active connections. On a terminal it redraws one line with carriage returns; elsewhere it prints
+ * a line at every quarter; it can also be off. Thread-safe: the downloader reports from its own
+ * threads.
  */
 final class Progress {
 
   enum Mode { TERMINAL, LINES, OFF }
 
+  private static final long REDRAW_NANOS = 150_000_000L;
+
   private final PrintStream out;
   private final Mode mode;
   private final String label;
-  private final long start = System.nanoTime();
   private long lastDraw;
   private int lastQuarter;
+  private boolean drawn;
 
   Progress(PrintStream out, Mode mode, String label) {
     this.out = out;
@@ -24,55 +31,73 @@ final class Progress {
     this.label = label;
   }
 
-  /** Terminal mode when there is a console, otherwise off. */
-  static Progress auto(PrintStream out, String label, boolean quiet) {
-    return new Progress(out, quiet || System.console() == null ? Mode.OFF : Mode.TERMINAL, label);
-  }
-
-  void update(long bytes, long total) {
+  synchronized void update(DownloadProgress p) {
     long now = System.nanoTime();
     switch (mode) {
       case TERMINAL -> {
-        if (now - lastDraw > 150_000_000L) {
+        if (!drawn || now - lastDraw > REDRAW_NANOS) {
           lastDraw = now;
-          out.print("\r" + line(bytes, total, now) + "   ");
+          drawn = true;
+          out.print("\r" + line(p) + "   ");
           out.flush();
         }
       }
       case LINES -> {
-        int quarter = total > 0 ? (int) (bytes * 4 / total) : -1;
+        long total = p.total().orElse(-1);
+        int quarter = total > 0 ? (int) (p.received() * 4 / total) : -1;
         if (quarter > lastQuarter && quarter < 4) {
           lastQuarter = quarter;
-          out.println(line(bytes, total, now));
+          out.println(line(p));
+          out.flush();
         }
       }
       default -> { }
     }
   }
 
-  void finish(long bytes, long total) {
-    if (mode == Mode.TERMINAL) {
-      out.print("\r" + line(bytes, total, System.nanoTime()) + "   \n");
-    } else if (mode == Mode.LINES) {
-      out.println(line(bytes, total, System.nanoTime()));
+  /** The download finished: a last line with the totals. */
+  synchronized void finish(DownloadResult r) {
+    if (mode == Mode.OFF) {
+      return;
     }
+    double seconds = Math.max(1e-3, r.elapsed().toNanos() / 1e9);
+    String line = label + "  " + size(r.size()) + "  " + size((long) (r.size() / seconds)) + "/s"
+        + (r.resumedFrom() > 0 ? "  resumed from " + size(r.resumedFrom()) : "")
+        + "  " + r.connections() + (r.connections() == 1 ? " connection" : " connections") + "  verified";
+    out.print((mode == Mode.TERMINAL ? "\r" : "") + line + "   \n");
     out.flush();
   }
 
-  String line(long bytes, long total, long now) {
-    double seconds = Math.max(1e-3, (now - start) / 1e9);
-    double rate = bytes / seconds;
-    StringBuilder sb = new StringBuilder(label).append("  ").append(size(bytes));
+  /** The download failed or was cancelled: end a half-drawn line so the error starts on its own. */
+  synchronized void abandon() {
+    if (mode == Mode.TERMINAL && drawn) {
+      out.println();
+      out.flush();
+    }
+  }
+
+  String line(DownloadProgress p) {
+    StringBuilder sb = new StringBuilder(label).append("  ").append(size(p.received()));
+    long total = p.total().orElse(-1);
     if (total > 0) {
       sb.append(" / ").append(size(total))
-          .append(String.format(Locale.ROOT, "  %3d%%", Math.min(100, bytes * 100 / total)));
+          .append(String.format(Locale.ROOT, "  %3d%%", Math.min(100, p.received() * 100 / total)));
     }
-    sb.append("  ").append(size((long) rate)).append("/s");
-    if (total > 0 && rate > 0 && bytes < total) {
-      long eta = (long) ((total - bytes) / rate);
-      sb.append(String.format(Locale.ROOT, "  ETA %02d:%02d", eta / 60, eta % 60));
+    sb.append("  (durable ").append(size(p.durable())).append(')');
+    sb.append("  ").append(size((long) p.bytesPerSecond())).append("/s");
+    p.eta().ifPresent(eta -> sb.append("  ETA ").append(eta(eta)));
+    int n = p.segments().size();
+    sb.append("  ").append(n).append(n == 1 ? " connection" : " connections");
+    if (p.state() != DownloadProgress.State.RUNNING) {
+      sb.append("  ").append(p.state().name().toLowerCase(Locale.ROOT));
     }
     return sb.toString();
+  }
+
+  static String eta(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
   }
 
   static String size(long bytes) {
