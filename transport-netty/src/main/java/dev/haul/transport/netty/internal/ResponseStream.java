@@ -319,7 +319,8 @@ final class ResponseStream {
       queue.clear();
       writeInFlight = true;
       long at = position;
-      fileExecutor.execute(() -> {
+      java.util.concurrent.Executor files = fileExecutor;
+      Runnable write = () -> {
         long n = 0;
         Throwable failure = null;
         try {
@@ -335,8 +336,27 @@ final class ResponseStream {
         }
         long wrote = n;
         Throwable err = failure;
-        ctx.executor().execute(() -> afterWrite(bufs, wrote, err));
-      });
+        try {
+          ctx.executor().execute(() -> afterWrite(bufs, wrote, err));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          for (ByteBuf b : bufs) { // the transport closed while this write ran: nothing waits
+            b.release();
+          }
+        }
+      };
+      try {
+        files.execute(write);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // The transport is closing: the body ends here, its buffers released, typed.
+        writeInFlight = false;
+        for (ByteBuf b : bufs) {
+          b.release();
+        }
+        terminated = true;
+        transfer.completeExceptionally(new IllegalStateException("the transport was closed"));
+        exchange.abandon();
+        return;
+      }
       if (!last && error == null) {
         exchange.requestRead();
       }
