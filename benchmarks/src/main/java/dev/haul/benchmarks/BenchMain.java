@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Options: --scenario small-get|get-64k|download|segmented, --concurrency N, --segments N (8),
  * --rounds N (3), --seconds S (5), --warmup S (3), --clients a,b,... (the scenario's),
- * --origin auto|nginx|testkit, --jvm-args "...", --files DIR, --download-bytes N, --json FILE.
+ * --origin auto|nginx|testkit, --jvm-args "...", --files DIR, --download-bytes N, --json FILE; for the
+ * downloads also --fsync (every client's file is forced to disk inside the measured time, as Haul's
+ * downloader does by itself), --profile (CPU seconds per thread group in the JSON), --dir DIR (where
+ * the workers write).
  *
  * <p>{@code segmented} downloads one file over N connections: Haul's downloader ({@code haul-dl}),
  * the plain clients doing N ranges by hand, {@code aria2c -xN -sN} and (N = 1) {@code curl}; tools
@@ -112,6 +115,11 @@ public final class BenchMain {
           if (sha256 != null) {
             cmd.addAll(List.of("--expected-sha256", sha256));
           }
+          for (String flag : List.of("fsync", "profile")) {
+            if (a.containsKey(flag)) {
+              cmd.add("--" + flag);
+            }
+          }
           if (a.containsKey("dir")) {
             cmd.addAll(List.of("--dir", a.get("dir")));
           }
@@ -124,6 +132,7 @@ public final class BenchMain {
     ObjectNode report = summarize(scenario, concurrency, originKind, rounds, jvmArgs, results);
     report.put("bytes", size);
     report.put("segments", segments);
+    report.put("fsync", a.containsKey("fsync"));
     ArrayNode skips = report.putArray("skipped");
     skipped.forEach((c, why) -> skips.addObject().put("client", c).put("reason", why));
     return report;
@@ -285,8 +294,8 @@ public final class BenchMain {
         ? String.format(Locale.ROOT, "%s, %d segment%s, %s", scenario, report.path("segments").asInt(1),
             report.path("segments").asInt(1) == 1 ? "" : "s", size(report.path("bytes").asLong()))
         : String.format(Locale.ROOT, "%s, concurrency %d", scenario, report.get("concurrency").asInt());
-    sb.append(String.format(Locale.ROOT, "### %s, origin %s, %d rounds, JVM %s, %d cores%n%n",
-        what, report.get("origin").asText(), report.get("rounds").asInt(), report.get("jvmArgs").asText(),
+    sb.append(String.format(Locale.ROOT, "### %s%s, origin %s, %d rounds, JVM %s, %d cores%n%n",
+        what, report.path("fsync").asBoolean() ? ", fsync inside the measured time" : "", report.get("origin").asText(), report.get("rounds").asInt(), report.get("jvmArgs").asText(),
         report.get("cores").asInt()));
     String[][] cols = download
         ? new String[][] {{"mbPerSec", "MB/s"}, {"cpuSecPerGiB", "CPU s/GiB"}, {"peakHeapMb", "peak heap MB"},

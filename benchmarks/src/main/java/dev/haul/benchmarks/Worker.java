@@ -9,6 +9,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.TreeMap;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -69,15 +72,29 @@ public final class Worker {
         }
         heap.reset();
         GcWatcher gc = new GcWatcher();
+        boolean fsync = a.containsKey("fsync");
+        Map<String, Long> threads0 = a.containsKey("profile") ? threadCpuByName() : null;
+        long allocated0 = allocatedBytes();
         double childCpu0 = ExternalBench.childrenCpuSeconds();
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         long bytes = client.download(url, file, segments);
+        if (fsync) {
+          // Equal durability: every client's file is on disk when the clock stops (Haul's
+          // downloader has forced it already, so this costs it nothing more).
+          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(false);
+          }
+        }
         double s = (System.nanoTime() - t0) / 1e9;
         double cpu = client instanceof ExternalBench ? ExternalBench.childrenCpuSeconds() - childCpu0
             : (cpuNanos() - cpu0) / 1e9;
         long peakHeap = heap.peak();
         gc.stop();
+        if (threads0 != null) {
+          result.put("threadCpuSeconds", threadCpuDelta(threads0, threadCpuByName()));
+          result.put("allocatedMb", (allocatedBytes() - allocated0) / 1048576.0);
+        }
         long onDisk = Files.size(file);
         try {
           if (bytes != expectedBytes || onDisk != expectedBytes) {
@@ -176,6 +193,40 @@ public final class Worker {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** Heap bytes allocated so far by the live threads (threads that ended are not counted). */
+  static long allocatedBytes() {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long n : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+      sum += Math.max(0, n);
+    }
+    return sum;
+  }
+
+  /** CPU nanoseconds of the live threads, summed by name without its trailing number. */
+  static Map<String, Long> threadCpuByName() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<String, Long> m = new TreeMap<>();
+    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      long cpu = t == null ? -1 : mx.getThreadCpuTime(t.getThreadId());
+      if (cpu > 0) {
+        m.merge(t.getThreadName().replaceAll("[-#_ ]?\\d+$", "").replaceAll("\\d+", "N"), cpu, Long::sum);
+      }
+    }
+    return m;
+  }
+
+  /** What each group of threads used between two readings, in seconds, the busiest first (threads that ended are not counted). */
+  static Map<String, Double> threadCpuDelta(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Double> d = new LinkedHashMap<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e9))
+        .filter(e -> e.getValue() >= 0.01)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> d.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+    return d;
   }
 
   private static long threadCpuNanos() {
