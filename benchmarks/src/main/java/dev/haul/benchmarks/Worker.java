@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
 import dev.haul.benchmarks.clients.ExternalBench;
+import dev.haul.benchmarks.clients.HaulDownloaderBench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -71,6 +72,9 @@ public final class Worker {
           Files.deleteIfExists(file);
         }
         heap.reset();
+        if (client instanceof HaulDownloaderBench h) {
+          h.clearEvents();
+        }
         GcWatcher gc = new GcWatcher();
         boolean fsync = a.containsKey("fsync");
         Map<String, Long> threads0 = a.containsKey("profile") ? threadCpuByName() : null;
@@ -91,7 +95,10 @@ public final class Worker {
             : (cpuNanos() - cpu0) / 1e9;
         long peakHeap = heap.peak();
         gc.stop();
-        if (threads0 != null) {
+        if (client instanceof HaulDownloaderBench h) {
+          result.put("downloadEvents", h.events());
+        }
+        if (threads0 != null && !(client instanceof ExternalBench)) {
           result.put("threadCpuSeconds", threadCpuDelta(threads0, threadCpuByName()));
           result.put("allocatedMb", (allocatedBytes() - allocated0) / 1048576.0);
         }

@@ -4,7 +4,10 @@ import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.benchmarks.BenchClient;
 import dev.haul.config.ConfigSource;
+import dev.haul.download.Download;
 import dev.haul.download.DownloadConfig;
+import dev.haul.download.DownloadEvent;
+import dev.haul.download.DownloadListener;
 import dev.haul.download.DownloadRequest;
 import dev.haul.download.DownloadResult;
 import dev.haul.download.DownloadStrategy;
@@ -13,6 +16,8 @@ import dev.haul.transport.netty.NettyTransport;
 import dev.haul.transport.netty.NettyTransportConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -23,6 +28,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class HaulDownloaderBench implements BenchClient {
 
+  private final Map<String, Integer> events = new ConcurrentSkipListMap<>();
   private HaulClient client;
   private Downloader downloader;
 
@@ -40,6 +46,18 @@ public final class HaulDownloaderBench implements BenchClient {
     DownloadConfig settings = DownloadConfig.from(ConfigSource.system());
     downloader = Downloader.builder(client)
         .config(settings.toBuilder().maxSegments(Math.max(settings.maxSegments(), concurrency)).build())
+        .listener(new DownloadListener() {
+          @Override
+          public void onEvent(Download download, DownloadEvent event) {
+            String kind = event.getClass().getSimpleName();
+            if (event instanceof DownloadEvent.SegmentStarted s && s.duplicate()) {
+              kind = "SegmentStarted(duplicate)";
+            } else if (event instanceof DownloadEvent.SegmentFailed f) {
+              kind = "SegmentFailed(" + f.reason() + ")";
+            }
+            events.merge(kind, 1, Integer::sum);
+          }
+        })
         .build();
   }
 
@@ -51,6 +69,16 @@ public final class HaulDownloaderBench implements BenchClient {
   @Override
   public long download(URI uri, Path file) throws Exception {
     return download(uri, file, 1);
+  }
+
+  /** How many events of each kind the downloads so far published: requests, failures, races. */
+  public Map<String, Integer> events() {
+    return Map.copyOf(events);
+  }
+
+  /** Forgets the events so far (the measured download starts). */
+  public void clearEvents() {
+    events.clear();
   }
 
   @Override
