@@ -192,6 +192,7 @@ public final class BenchMain {
       ObjectNode row = arr.addObject();
       row.put("client", e.getKey());
       row.put("runs", ok.size());
+      row.putArray("rounds").addAll(e.getValue()); // every worker's own figures (threads, events)
       if (ok.isEmpty()) {
         row.put("failed", e.getValue().isEmpty() ? "not run" : e.getValue().get(0).path("failed").asText());
         continue;
