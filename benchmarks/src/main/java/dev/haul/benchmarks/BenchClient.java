@@ -22,6 +22,18 @@ public interface BenchClient extends AutoCloseable {
   /** GETs {@code uri} into {@code file} in one stream, returns the bytes written. */
   long download(URI uri, Path file) throws Exception;
 
+  /**
+   * Downloads {@code uri} into {@code file} over {@code segments} connections at once (1: one
+   * stream), returns the bytes written. Peers split the file into equal byte ranges themselves
+   * ({@code clients.ManualRanges}); a client that cannot is skipped for {@code segments > 1}.
+   */
+  default long download(URI uri, Path file, int segments) throws Exception {
+    if (segments == 1) {
+      return download(uri, file);
+    }
+    throw new UnsupportedOperationException(name() + " does not download in ranges");
+  }
+
   @Override
   void close() throws Exception;
 }

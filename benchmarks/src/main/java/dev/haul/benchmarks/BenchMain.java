@@ -28,10 +28,18 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -jar benchmarks/target/haul-bench.jar --scenario small-get --concurrency 64 --json out.json
  * java -jar benchmarks/target/haul-bench.jar --scenario download --jvm-args -Xmx64m
+ * java -jar benchmarks/target/haul-bench.jar --scenario segmented --segments 8
  * </pre>
- * Options: --scenario small-get|get-64k|download, --concurrency N, --rounds N (3), --seconds S (5),
- * --warmup S (3), --clients a,b,... (all), --origin auto|nginx|testkit, --jvm-args "...",
- * --files DIR, --json FILE.
+ * Options: --scenario small-get|get-64k|download|segmented, --concurrency N, --segments N (8),
+ * --rounds N (3), --seconds S (5), --warmup S (3), --clients a,b,... (the scenario's),
+ * --origin auto|nginx|testkit, --jvm-args "...", --files DIR, --download-bytes N, --json FILE; for the
+ * downloads also --fsync (every client's file is forced to disk inside the measured time, as Haul's
+ * downloader does by itself), --profile (CPU seconds per thread group in the JSON), --dir DIR (where
+ * the workers write).
+ *
+ * <p>{@code segmented} downloads one file over N connections: Haul's downloader ({@code haul-dl}),
+ * the plain clients doing N ranges by hand, {@code aria2c -xN -sN} and (N = 1) {@code curl}; tools
+ * that are not installed are skipped with a note. Every result file's SHA-256 is checked.
  */
 public final class BenchMain {
 
@@ -42,7 +50,8 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     Map<String, String> a = parse(args);
     if (a.containsKey("help")) {
-      System.out.println("usage: haul-bench --scenario small-get|get-64k|download [--concurrency N] [--rounds N]"
+      System.out.println("usage: haul-bench --scenario small-get|get-64k|download|segmented [--concurrency N]"
+          + " [--segments N] [--rounds N]"
           + " [--seconds S] [--warmup S] [--clients " + String.join(",", Clients.names()) + "]"
           + " [--origin auto|nginx|testkit] [--jvm-args \"-Xmx256m\"] [--files DIR] [--json FILE]");
       return;
@@ -56,46 +65,88 @@ public final class BenchMain {
 
   static ObjectNode run(Map<String, String> a) throws Exception {
     String scenario = a.getOrDefault("scenario", "small-get");
-    boolean download = scenario.equals("download");
-    int concurrency = download ? 1 : Integer.parseInt(a.getOrDefault("concurrency", "16"));
+    boolean download = scenario.equals("download") || scenario.equals("segmented");
+    int segments = scenario.equals("segmented") ? Integer.parseInt(a.getOrDefault("segments", "8")) : 1;
+    if (segments < 1) {
+      throw new IllegalArgumentException("segments: " + segments + " (expected: >= 1)");
+    }
+    int concurrency = download ? segments : Integer.parseInt(a.getOrDefault("concurrency", "16"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
-    List<String> clients = Arrays.asList(a.getOrDefault("clients", String.join(",", Clients.names())).split(","));
+    List<String> clients = a.containsKey("clients") ? Arrays.asList(a.get("clients").split(","))
+        : Clients.defaultsFor(scenario);
+    clients.forEach(c -> Clients.create(c)); // fails now on an unknown name
     List<String> jvmArgs = a.containsKey("jvm-args") ? Arrays.asList(a.get("jvm-args").trim().split("\\s+"))
-        : List.of("-Xms256m", "-Xmx256m");
+        : download ? List.of("-Xms64m", "-Xmx64m") : List.of("-Xms256m", "-Xmx256m");
     Path files = Path.of(a.getOrDefault("files", System.getProperty("java.io.tmpdir") + "/haul-bench-files"));
     long size = switch (scenario) {
       case "small-get" -> 100;
       case "get-64k" -> 64 * 1024;
-      case "download" -> Long.parseLong(a.getOrDefault("download-bytes", Long.toString(1L << 30)));
-      default -> throw new IllegalArgumentException("scenario: " + scenario + " (expected: small-get, get-64k, download)");
+      case "download", "segmented" -> Long.parseLong(a.getOrDefault("download-bytes", Long.toString(1L << 30)));
+      default -> throw new IllegalArgumentException(
+          "scenario: " + scenario + " (expected: small-get, get-64k, download, segmented)");
     };
     Files.createDirectories(files);
     String name = "file-" + size + ".bin";
     ensureFile(files.resolve(name), size);
-    ensureFile(files.resolve("warmup.bin"), 64L << 20);
+    // The warm-up: 64 MiB, or the file's size when it is smaller (the harness's own tests).
+    String warmup = "warmup-" + Math.min(size, 64L << 20) + ".bin";
+    ensureFile(files.resolve(warmup), Math.min(size, 64L << 20));
+    String sha256 = download ? sha256Of(files.resolve(name)) : null;
 
     Map<String, List<JsonNode>> results = new LinkedHashMap<>();
-    clients.forEach(c -> results.put(c, new ArrayList<>()));
+    Map<String, String> skipped = new LinkedHashMap<>();
+    for (String c : clients) {
+      Clients.unavailable(c, segments).ifPresentOrElse(why -> skipped.put(c, why), () -> results.put(c, new ArrayList<>()));
+    }
     String originKind;
     try (Origins origin = Origins.start(files, a.getOrDefault("origin", "auto"))) {
       originKind = origin.kind();
       for (int round = 1; round <= rounds; round++) {
-        for (String client : clients) {
+        for (String client : results.keySet()) {
           List<String> cmd = new ArrayList<>();
           cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
           cmd.addAll(jvmArgs);
           cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName(),
               "--client", client, "--scenario", scenario, "--concurrency", Integer.toString(concurrency),
-              "--url", origin.url("/" + name).toString(), "--warmup-url", origin.url("/warmup.bin").toString(),
+              "--url", origin.url("/" + name).toString(), "--warmup-url", origin.url("/" + warmup).toString(),
               "--expected-bytes", Long.toString(size),
-              "--seconds", a.getOrDefault("seconds", "5"), "--warmup", a.getOrDefault("warmup", "3")));
+              "--seconds", a.getOrDefault("seconds", "5"), "--warmup", a.getOrDefault("warmup", "3"),
+              "--segments", Integer.toString(segments)));
+          if (sha256 != null) {
+            cmd.addAll(List.of("--expected-sha256", sha256));
+          }
+          for (String flag : List.of("fsync", "profile")) {
+            if (a.containsKey(flag)) {
+              cmd.add("--" + flag);
+            }
+          }
+          if (a.containsKey("dir")) {
+            cmd.addAll(List.of("--dir", a.get("dir")));
+          }
           JsonNode r = runWorker(cmd, client);
           System.err.printf(Locale.ROOT, "round %d/%d %-14s %s%n", round, rounds, client, r);
           results.get(client).add(r);
         }
       }
     }
-    return summarize(scenario, concurrency, originKind, rounds, jvmArgs, results);
+    ObjectNode report = summarize(scenario, concurrency, originKind, rounds, jvmArgs, results);
+    report.put("bytes", size);
+    report.put("segments", segments);
+    report.put("fsync", a.containsKey("fsync"));
+    ArrayNode skips = report.putArray("skipped");
+    skipped.forEach((c, why) -> skips.addObject().put("client", c).put("reason", why));
+    return report;
+  }
+
+  /** The SHA-256 of {@code file}, kept beside it in {@code FILE.sha256} for the next run. */
+  static String sha256Of(Path file) throws Exception {
+    Path sidecar = file.resolveSibling(file.getFileName() + ".sha256");
+    if (Files.exists(sidecar) && Files.getLastModifiedTime(sidecar).compareTo(Files.getLastModifiedTime(file)) >= 0) {
+      return Files.readString(sidecar).trim();
+    }
+    String sha = Worker.sha256(file);
+    Files.writeString(sidecar, sha);
+    return sha;
   }
 
   private static JsonNode runWorker(List<String> cmd, String client) throws Exception {
@@ -133,26 +184,31 @@ public final class BenchMain {
     report.put("jvmArgs", String.join(" ", jvmArgs));
     report.put("cores", Runtime.getRuntime().availableProcessors());
     ArrayNode arr = report.putArray("results");
-    String[] metrics = {"reqPerSec", "cpuSecPer10k", "mbPerSec", "peakHeapMb", "peakRssMb", "cpuSecPerGiB"};
+    String[] metrics = {"reqPerSec", "cpuSecPer10k", "mbPerSec", "peakHeapMb", "peakRssMb", "cpuSecPerGiB",
+        "heapAfterGcMb"};
     Map<String, Map<String, double[]>> stats = new LinkedHashMap<>();
     for (Map.Entry<String, List<JsonNode>> e : results.entrySet()) {
       List<JsonNode> ok = e.getValue().stream().filter(n -> !n.has("failed")).toList();
       ObjectNode row = arr.addObject();
       row.put("client", e.getKey());
       row.put("runs", ok.size());
+      row.putArray("rounds").addAll(e.getValue()); // every worker's own figures (threads, events)
       if (ok.isEmpty()) {
         row.put("failed", e.getValue().isEmpty() ? "not run" : e.getValue().get(0).path("failed").asText());
         continue;
       }
       Map<String, double[]> m = new LinkedHashMap<>();
       for (String metric : metrics) {
-        double[] values = ok.stream().mapToDouble(n -> value(n, metric)).toArray();
-        m.put(metric, values);
+        // A figure a client does not have (the heap of a command-line tool) is left out.
+        double[] values = ok.stream().mapToDouble(n -> value(n, metric)).filter(v -> !Double.isNaN(v)).toArray();
+        if (values.length > 0) {
+          m.put(metric, values);
+        }
       }
       stats.put(e.getKey(), m);
       ObjectNode min = JSON.createObjectNode();
       ObjectNode max = JSON.createObjectNode();
-      for (String metric : metrics) {
+      for (String metric : m.keySet()) {
         double[] v = m.get(metric).clone();
         Arrays.sort(v);
         row.put(metric, round(median(v)));
@@ -162,18 +218,36 @@ public final class BenchMain {
       row.set("min", min);
       row.set("max", max);
     }
-    // Ratios to the best peer of the same run.
+    // Ratios to the best peer (the best Java client not Haul's) of the same run, and to aria2c.
+    JsonNode aria2c = null;
+    for (JsonNode n : arr) {
+      if (n.get("client").asText().equals("aria2c") && !n.has("failed")) {
+        aria2c = n;
+      }
+    }
     for (JsonNode n : arr) {
       ObjectNode row = (ObjectNode) n;
       if (row.has("failed")) {
         continue;
       }
+      if (aria2c != null) {
+        ObjectNode ratio = row.putObject("ratioToAria2c");
+        for (String metric : new String[] {"mbPerSec", "cpuSecPerGiB"}) {
+          if (aria2c.get(metric).asDouble() > 0) {
+            ratio.put(metric, round(row.get(metric).asDouble() / aria2c.get(metric).asDouble()));
+          }
+        }
+      }
       ObjectNode ratio = row.putObject("ratioToBestPeer");
       for (String metric : metrics) {
+        if (!row.has(metric)) {
+          continue;
+        }
         boolean higherIsBetter = metric.equals("reqPerSec") || metric.equals("mbPerSec");
         double best = Double.NaN;
         for (JsonNode other : arr) {
-          if (other.has("failed") || Clients.isHaul(other.get("client").asText())) {
+          String c = other.get("client").asText();
+          if (other.has("failed") || Clients.isHaul(c) || Clients.isTool(c) || !other.has(metric)) {
             continue;
           }
           double v = other.get(metric).asDouble();
@@ -199,7 +273,7 @@ public final class BenchMain {
       case "cpuSecPer10k" -> cpu / requests * 10_000;
       case "mbPerSec" -> bytes / seconds / 1048576.0;
       case "cpuSecPerGiB" -> bytes == 0 ? 0 : cpu / (bytes / 1073741824.0);
-      default -> n.get(metric).asDouble();
+      default -> n.has(metric) ? n.get(metric).asDouble() : Double.NaN;
     };
   }
 
@@ -214,22 +288,34 @@ public final class BenchMain {
 
   /** The report as a Markdown table. */
   static String markdown(JsonNode report) {
-    boolean download = report.get("scenario").asText().equals("download");
+    String scenario = report.get("scenario").asText();
+    boolean download = scenario.equals("download") || scenario.equals("segmented");
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "### %s, concurrency %d, origin %s, %d rounds, JVM %s, %d cores%n%n",
-        report.get("scenario").asText(), report.get("concurrency").asInt(), report.get("origin").asText(),
-        report.get("rounds").asInt(), report.get("jvmArgs").asText(), report.get("cores").asInt()));
+    String what = scenario.equals("segmented")
+        ? String.format(Locale.ROOT, "%s, %d segment%s, %s", scenario, report.path("segments").asInt(1),
+            report.path("segments").asInt(1) == 1 ? "" : "s", size(report.path("bytes").asLong()))
+        : String.format(Locale.ROOT, "%s, concurrency %d", scenario, report.get("concurrency").asInt());
+    sb.append(String.format(Locale.ROOT, "### %s%s, origin %s, %d rounds, JVM %s, %d cores%n%n",
+        what, report.path("fsync").asBoolean() ? ", fsync inside the measured time" : "", report.get("origin").asText(), report.get("rounds").asInt(), report.get("jvmArgs").asText(),
+        report.get("cores").asInt()));
     String[][] cols = download
         ? new String[][] {{"mbPerSec", "MB/s"}, {"cpuSecPerGiB", "CPU s/GiB"}, {"peakHeapMb", "peak heap MB"},
-            {"peakRssMb", "peak RSS MB"}}
+            {"heapAfterGcMb", "heap after GC MB"}, {"peakRssMb", "peak RSS MB"}}
         : new String[][] {{"reqPerSec", "req/s"}, {"cpuSecPer10k", "CPU s/10k req"}, {"mbPerSec", "MB/s"},
             {"peakHeapMb", "peak heap MB"}, {"peakRssMb", "peak RSS MB"}};
+    boolean aria = false;
+    for (JsonNode row : report.get("results")) {
+      aria |= row.has("ratioToAria2c");
+    }
     sb.append("| client |");
     for (String[] c : cols) {
       sb.append(' ').append(c[1]).append(" (min–max) | × best peer |");
     }
+    if (aria) {
+      sb.append(" MB/s × aria2c |");
+    }
     sb.append('\n').append("|---|");
-    sb.append("---|---|".repeat(cols.length)).append('\n');
+    sb.append("---|---|".repeat(cols.length)).append(aria ? "---|" : "").append('\n');
     for (JsonNode row : report.get("results")) {
       sb.append("| ").append(row.get("client").asText()).append(" |");
       if (row.has("failed")) {
@@ -237,14 +323,33 @@ public final class BenchMain {
         continue;
       }
       for (String[] c : cols) {
+        if (!row.has(c[0])) {
+          sb.append(" – | – |");
+          continue;
+        }
         sb.append(String.format(Locale.ROOT, " %s (%s–%s) | %s |", fmt(row.get(c[0]).asDouble()),
             fmt(row.get("min").get(c[0]).asDouble()), fmt(row.get("max").get(c[0]).asDouble()),
             row.path("ratioToBestPeer").has(c[0])
                 ? String.format(Locale.ROOT, "%.2f", row.get("ratioToBestPeer").get(c[0]).asDouble()) : "–"));
       }
+      if (aria) {
+        sb.append(String.format(Locale.ROOT, " %.2f |", row.path("ratioToAria2c").path("mbPerSec").asDouble()));
+      }
+      sb.append('\n');
+    }
+    for (JsonNode skip : report.path("skipped")) {
+      sb.append("\nSkipped: ").append(skip.get("client").asText()).append(" (").append(skip.get("reason").asText())
+          .append(").");
+    }
+    if (report.path("skipped").size() > 0) {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  private static String size(long bytes) {
+    return bytes % (1L << 30) == 0 ? bytes / (1L << 30) + " GiB" : bytes % (1L << 20) == 0 ? bytes / (1L << 20) + " MiB"
+        : bytes + " bytes";
   }
 
   private static String fmt(double v) {

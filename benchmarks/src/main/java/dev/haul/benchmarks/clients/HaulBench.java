@@ -1,21 +1,26 @@
 package dev.haul.benchmarks.clients;
 
+import dev.haul.BodyHandler;
 import dev.haul.BodyHandlers;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.Request;
+import dev.haul.Response;
 import dev.haul.benchmarks.BenchClient;
 import dev.haul.transport.netty.NettyTransport;
 import dev.haul.transport.netty.NettyTransportConfig;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Haul on its Netty transport. The default configuration, or the documented tuned one: no leak
  * detection (it records the caller's stack per response) and completions run on the I/O thread
  * instead of hopping to the callback pool.
  */
-public final class HaulBench implements BenchClient {
+public final class HaulBench implements BenchClient, ManualRanges.Fetcher {
 
   private final boolean tuned;
   private HaulClient client;
@@ -52,6 +57,37 @@ public final class HaulBench implements BenchClient {
   public long download(URI uri, Path file) throws Exception {
     client.send(Request.newBuilder(uri).build(), BodyHandlers.ofFile(file));
     return java.nio.file.Files.size(file);
+  }
+
+  /**
+   * With the plain client, ranges done by hand like the peers do (not the downloader: that is
+   * {@link HaulDownloaderBench}), so the transport's share of a segmented download shows.
+   */
+  @Override
+  public long download(URI uri, Path file, int segments) throws Exception {
+    return segments == 1 ? download(uri, file) : ManualRanges.download(this, uri, file, segments);
+  }
+
+  @Override
+  public long length(URI uri) throws Exception {
+    Response<byte[]> r = client.send(Request.newBuilder(uri).HEAD().build(), BodyHandlers.ofByteArray());
+    return ManualRanges.contentLength(r.headers().get("Content-Length"));
+  }
+
+  @Override
+  public long fetch(URI uri, long first, long last, FileChannel file) throws Exception {
+    Request request = Request.newBuilder(uri).header("Range", ManualRanges.range(first, last)).build();
+    BodyHandler<Long> toFile = BodyHandlers.ofFileChannel(file, first, last - first + 1);
+    long n = client.send(request, (info, body) -> {
+      try {
+        ManualRanges.check(info.status(), info.headers().get("Content-Range"), first, last);
+      } catch (IOException e) {
+        body.close();
+        return CompletableFuture.failedFuture(e);
+      }
+      return toFile.handle(info, body);
+    }).body();
+    return ManualRanges.checkCount(n, last - first + 1);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.haul.benchmarks.BenchClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /** OkHttp 5 (JVM artifact), blocking calls. */
-public final class OkHttpBench implements BenchClient {
+public final class OkHttpBench implements BenchClient, ManualRanges.Fetcher {
 
   private OkHttpClient client;
 
@@ -42,6 +43,27 @@ public final class OkHttpBench implements BenchClient {
          InputStream in = r.body().byteStream();
          OutputStream out = Files.newOutputStream(file)) {
       return in.transferTo(out);
+    }
+  }
+
+  @Override
+  public long download(URI uri, Path file, int segments) throws Exception {
+    return segments == 1 ? download(uri, file) : ManualRanges.download(this, uri, file, segments);
+  }
+
+  @Override
+  public long length(URI uri) throws Exception {
+    try (Response r = client.newCall(new Request.Builder().url(uri.toString()).head().build()).execute()) {
+      return ManualRanges.contentLength(r.header("Content-Length"));
+    }
+  }
+
+  @Override
+  public long fetch(URI uri, long first, long last, FileChannel file) throws Exception {
+    Request request = new Request.Builder().url(uri.toString()).header("Range", ManualRanges.range(first, last)).build();
+    try (Response r = client.newCall(request).execute(); InputStream in = r.body().byteStream()) {
+      ManualRanges.check(r.code(), r.header("Content-Range"), first, last);
+      return ManualRanges.copy(in, file, first, last - first + 1);
     }
   }
 

@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 /** Reactor Netty's HttpClient, blocking on each call's Mono. */
-public final class ReactorNettyBench implements BenchClient {
+public final class ReactorNettyBench implements BenchClient, ManualRanges.Fetcher {
 
   private ConnectionProvider provider;
   private HttpClient client;
@@ -51,6 +52,44 @@ public final class ReactorNettyBench implements BenchClient {
           .then().block();
     }
     return n.get();
+  }
+
+  @Override
+  public long download(URI uri, Path file, int segments) throws Exception {
+    return segments == 1 ? download(uri, file) : ManualRanges.download(this, uri, file, segments);
+  }
+
+  @Override
+  public long length(URI uri) throws Exception {
+    HttpClientResponse r = client.head().uri(uri).response().block();
+    return ManualRanges.contentLength(r == null ? null : r.responseHeaders().get("Content-Length"));
+  }
+
+  @Override
+  public long fetch(URI uri, long first, long last, FileChannel file) throws Exception {
+    // The body's buffers are written where they arrive, on the event loop, as in download(uri, file).
+    AtomicLong position = new AtomicLong(first);
+    client.headers(h -> h.set("Range", ManualRanges.range(first, last))).get().uri(uri)
+        .response((res, body) -> {
+          try {
+            ManualRanges.check(res.status().code(), res.responseHeaders().get("Content-Range"), first, last);
+          } catch (java.io.IOException e) {
+            return reactor.core.publisher.Mono.error(e);
+          }
+          return body.asByteBuffer().doOnNext(bb -> {
+            try {
+              long pos = position.get();
+              while (bb.hasRemaining()) {
+                pos += file.write(bb, pos);
+              }
+              position.set(pos);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+        })
+        .then().block();
+    return ManualRanges.checkCount(position.get() - first, last - first + 1);
   }
 
   @Override
