@@ -447,7 +447,12 @@ public final class ConnectionPool implements AutoCloseable {
     p.closedByReason.merge(reason, 1L, Long::sum);
     toClose.add(c.channel);
     EventListener l = c.listener;
-    timer.execute(() -> l.connectionClosed(c.origin, reason));
+    try {
+      timer.execute(() -> l.connectionClosed(c.origin, reason));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // The transport has closed its timer: a connection released as it shuts down is not
+      // reported (listeners are not called under this lock).
+    }
   }
 
   /**
