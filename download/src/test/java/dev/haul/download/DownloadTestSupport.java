@@ -75,6 +75,18 @@ abstract class DownloadTestSupport {
     }
   }
 
+  /** Waits (at most 30 s, then fails) until {@code d}'s progress satisfies {@code done}. */
+  static void awaitProgress(Download d, java.util.function.Predicate<DownloadProgress> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!done.test(d.progress())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for the download's progress: " + d.progress());
+      }
+      Thread.sleep(10);
+    }
+  }
+
   DownloadRequest.Builder request(Path target) {
     return DownloadRequest.builder(server.url("/model.bin")).toFile(target);
   }

@@ -118,10 +118,7 @@ class DownloaderReviewTest extends DownloadTestSupport {
         .throttle(16 * 1024, Duration.ofMillis(100)).build());
     downloader(FAST);
     Download d = downloader.start(request(dir.resolve("model.bin")).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (d.progress().received() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.received() > 0);
     d.cancel();
     assertThatThrownBy(() -> d.result().get(5, TimeUnit.SECONDS))
         .as("cancel() must end the download within a tick")
@@ -158,15 +155,9 @@ class DownloaderReviewTest extends DownloadTestSupport {
         .throttle(64 * 1024, Duration.ofMillis(20)).build());
     downloader(FAST.toBuilder().maxRestarts(0).build());
     Download d = downloader.start(request(dir.resolve("model.bin")).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (d.progress().received() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.received() > 0);
     d.pause();
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (d.progress().state() != DownloadProgress.State.PAUSED && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.state() == DownloadProgress.State.PAUSED);
     d.resume();
     DownloadResult r = d.result().get(60, TimeUnit.SECONDS);
     assertThat(Files.readAllBytes(r.file())).isEqualTo(content);
@@ -214,10 +205,7 @@ class DownloaderReviewTest extends DownloadTestSupport {
     downloader(FAST.toBuilder().maxSegments(4).journalBytes(64 * 1024).journalInterval(Duration.ofMillis(50)).build());
     DownloadRequest r = DownloadRequest.builder(server.url("/model.bin")).toDirectory(dir).sha256(sha256(content)).build();
     Download d = downloader.start(r);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (d.progress().durable() < SIZE / 4 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.durable() >= SIZE / 4);
     d.cancel();
     assertThatThrownBy(() -> d.result().join()).isInstanceOf(CancellationException.class);
     files.transform((req, resp) -> resp);
@@ -236,10 +224,7 @@ class DownloaderReviewTest extends DownloadTestSupport {
     files.transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
     downloader(FAST.toBuilder().maxSegments(4).journalBytes(64 * 1024).journalInterval(Duration.ofMillis(50)).build());
     Download d = downloader.start(request(dir.resolve("model.bin")).sha256(sha256(content)).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (d.progress().durable() < SIZE / 4 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.durable() >= SIZE / 4);
     d.cancel();
     assertThatThrownBy(() -> d.result().join()).isInstanceOf(CancellationException.class);
     assertThat(Files.exists(dir.resolve("model.bin.part.journal"))).isTrue();

@@ -190,10 +190,7 @@ class DownloaderTest extends DownloadTestSupport {
     downloader(FAST.toBuilder().maxSegments(4).journalBytes(64 * 1024).journalInterval(Duration.ofMillis(50)).build());
     Path target = dir.resolve("model.bin");
     Download d = downloader.start(request(target).sha256(sha256(content)).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (d.progress().durable() < SIZE / 4 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.durable() >= SIZE / 4);
     d.cancel();
     assertThatThrownBy(() -> d.result().join()).isInstanceOf(java.util.concurrent.CancellationException.class);
     assertThat(Files.exists(dir.resolve("model.bin.part.journal"))).isTrue();
@@ -211,10 +208,7 @@ class DownloaderTest extends DownloadTestSupport {
     serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
     downloader(FAST.toBuilder().maxSegments(4).journalBytes(64 * 1024).journalInterval(Duration.ofMillis(50)).build());
     Download d = downloader.start(DownloadRequest.builder(server.url("/model.bin")).toDirectory(dir).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (d.progress().durable() < SIZE / 4 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitProgress(d, p -> p.durable() >= SIZE / 4);
     d.cancel();
     assertThatThrownBy(() -> d.result().join()).isInstanceOf(java.util.concurrent.CancellationException.class);
     serve2(content);
@@ -242,14 +236,9 @@ class DownloaderTest extends DownloadTestSupport {
     downloader(FAST.toBuilder().maxSegments(4).build());
     Path target = dir.resolve("model.bin");
     Download d = downloader.start(request(target).sha256(sha256(content)).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (d.progress().received() < SIZE / 5 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitProgress(d, p -> p.received() >= SIZE / 5);
     d.pause();
-    while (d.progress().state() != DownloadProgress.State.PAUSED && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitProgress(d, p -> p.state() == DownloadProgress.State.PAUSED);
     assertThat(d.progress().state()).isEqualTo(DownloadProgress.State.PAUSED);
     long atPause = d.progress().received();
     int requestsAtPause = server.requestCount();
@@ -321,10 +310,7 @@ class DownloaderTest extends DownloadTestSupport {
     Path target = dir.resolve("model.bin");
     Download d = downloader.start(request(target).build());
     Path part = dir.resolve("model.bin.part");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (d.progress().received() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitProgress(d, p -> p.received() > 0);
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(part)))
         .isEqualTo("rw-------");
     d.cancel();
@@ -385,10 +371,7 @@ class DownloaderTest extends DownloadTestSupport {
     downloader(FAST.toBuilder().maxConcurrent(2).build());
     Path target = dir.resolve("model.bin");
     Download first = downloader.start(request(target).build());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (first.progress().received() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitProgress(first, p -> p.received() > 0);
     assertThatThrownBy(() -> get(request(target).build())).isInstanceOf(DownloadFileException.class)
         .hasMessageContaining("another download");
     first.cancel();
