@@ -120,7 +120,8 @@ class DownloadModuleTest {
     assertThat(injector.getInstance(Downloader.class).config()).isSameAs(config);
     // The adaptive strategy would take 12 connections for 3 MiB in 256 KiB splits; the bound config caps it at 2.
     assertThat(r.connections()).isEqualTo(2);
-    assertThat(server.requests()).hasSizeGreaterThan(2);
+    // Two connections need at least two requests; more only when one connection steals from the other.
+    assertThat(server.requests()).hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test
