@@ -77,8 +77,10 @@ final class PlanSimulation {
       }
       case PROGRESS -> {
         if (c.segment != null) {
-          // Doubles round; keep the report inside [reported, position].
-          long to = Math.min(c.position, c.reported + (long) (action.fraction() * (c.position - c.reported)));
+          // Doubles round (up, too: near Long.MAX_VALUE the sum would overflow); keep the report
+          // inside [reported, position] by bounding the step, not the sum.
+          long gap = c.position - c.reported;
+          long to = c.reported + Math.min(gap, (long) (action.fraction() * gap));
           plan.progress(c.segment, to);
           c.reported = to;
         }
