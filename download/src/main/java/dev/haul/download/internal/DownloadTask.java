@@ -68,6 +68,12 @@ final class DownloadTask implements Download {
   private static final long TICK_MILLIS = 200;
   private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
   private static final long SLOW_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /**
+   * A connection steals from another, or races its tail, only when that one is estimated to need at
+   * least this many seconds more: ending a transfer early costs its connection (the rest of its
+   * body cannot be skipped), and a tail about to finish gains nothing from a second fetcher.
+   */
+  static final double STEAL_MIN_SECONDS = 1.0;
 
   private final String id;
   private final DownloadRequest request;
@@ -88,6 +94,8 @@ final class DownloadTask implements Download {
   private volatile double rate;
   private final AtomicLong streamed = new AtomicLong(); // bytes of a download without a plan
   private volatile List<Worker> workerView = List.of();
+  private int sharesLeft; // coordinator thread only: connections still to get their first share
+  private int mostBusy; // coordinator thread only: the most connections fetching at once
   private volatile Path partPath; // the attempt's part file, for messages
   private volatile Output output; // the attempt's files, closed however the attempt ends
 
@@ -296,6 +304,7 @@ final class DownloadTask implements Download {
     Worker first = newWorker();
     Segment firstSegment;
     Response<ResponseBody> firstResponse;
+    int connections;
     long resumedFrom = 0;
     if (resumed != null) {
       // Resume: the plan as the journal left it; the first request carries If-Range.
@@ -305,7 +314,10 @@ final class DownloadTask implements Download {
       total = p.length();
       plan = p;
       durable = resumedFrom;
-      firstSegment = p.claim().orElse(null);
+      connections = connectionsFor(new RemoteFile(OptionalLong.of(p.length()), true,
+          ifRange(validators), validators.strongEtag().isPresent()));
+      sharesLeft = connections;
+      firstSegment = claimFree(p).orElse(null);
       Segment s0 = firstSegment;
       firstResponse = s0 == null ? null : firstAnswer(() -> fetch(first, s0, p.length(), validators), true);
       String problem = firstResponse == null ? null : check206(firstResponse, firstSegment, p.length(), validators);
@@ -378,7 +390,9 @@ final class DownloadTask implements Download {
       total = length;
       p = SegmentPlan.create(length, config.pieceSize(), config.minSplit());
       plan = p;
-      firstSegment = p.claim().orElse(null);
+      connections = connectionsFor(remote);
+      sharesLeft = connections;
+      firstSegment = claimFree(p).orElse(null);
       if (firstSegment == null && firstResponse.status() != 416) {
         firstResponse.body().close(); // an empty file: nothing to write
       }
@@ -390,11 +404,6 @@ final class DownloadTask implements Download {
     files.part.preallocate(length);
     boolean journaled = config.resume() && remote.canSegment();
     HashCursor hash = new HashCursor(files.part.channel(), files.part.path(), length, owner.executor());
-    int connections = Math.max(1, Math.min(config.maxSegments(),
-        request.strategy().orElse(owner.strategy()).connections(remote, config)));
-    if (!remote.canSegment()) {
-      connections = 1;
-    }
     publish(new DownloadEvent.Started(id, length, resumedFrom, connections));
     state = DownloadProgress.State.RUNNING;
     try {
@@ -420,7 +429,34 @@ final class DownloadTask implements Download {
       }
       throw t;
     }
-    return finish(files, p, hash, resumedFrom, restarts, connections, started);
+    return finish(files, p, hash, resumedFrom, restarts, Math.max(1, mostBusy), started);
+  }
+
+  /** The connections the strategy wants for {@code remote}, within the configured maximum. */
+  private int connectionsFor(RemoteFile remote) {
+    if (!remote.canSegment()) {
+      return 1;
+    }
+    return Math.max(1, Math.min(config.maxSegments(),
+        request.strategy().orElse(owner.strategy()).connections(remote, config)));
+  }
+
+  /**
+   * Free work for a connection: at the start, an equal share of what is free for each connection
+   * still to get one, so connections that run at the same rate finish together and never steal
+   * from each other; later (a failed connection's remainder), the lowest free range whole.
+   */
+  private Optional<Segment> claimFree(SegmentPlan p) {
+    if (sharesLeft <= 0) {
+      return p.claim(Long.MAX_VALUE);
+    }
+    long free = p.freeBytes();
+    long share = Math.max(1, free / sharesLeft + (free % sharesLeft == 0 ? 0 : 1));
+    Optional<Segment> s = p.claim(share);
+    if (s.isPresent()) {
+      sharesLeft--;
+    }
+    return s;
   }
 
   /** The connections at work until the plan is complete. */
@@ -436,6 +472,7 @@ final class DownloadTask implements Download {
     if (firstSegment != null) {
       owner.memory().tryAcquire(0); // a download's first connection is always granted
       first.permit = true;
+      mostBusy = 1;
       write(first, firstSegment, firstResponse, files, p, hash);
     } else {
       workers.remove(first);
@@ -656,9 +693,12 @@ final class DownloadTask implements Download {
     if (!owner.memory().tryAcquire(busyCount())) {
       return false; // the memory budget is spent: this connection waits
     }
-    Optional<Segment> next = p.claim();
+    Optional<Segment> next = claimFree(p);
     if (next.isEmpty()) {
-      next = p.endGame(this::timeLeftOf);
+      next = p.steal(this::timeLeftOf, STEAL_MIN_SECONDS);
+    }
+    if (next.isEmpty()) {
+      next = p.endGame(this::timeLeftOf, STEAL_MIN_SECONDS);
     }
     if (next.isEmpty()) {
       owner.memory().release();
@@ -667,6 +707,7 @@ final class DownloadTask implements Download {
     Segment s = next.get();
     w.permit = true;
     w.begin(s);
+    mostBusy = Math.max(mostBusy, busyCount());
     publish(new DownloadEvent.SegmentStarted(id, s.start(), s.end(), s.duplicate()));
     CompletableFuture<Response<ResponseBody>> f = fetch(w, s, length, validators);
     w.call = f;
@@ -698,8 +739,13 @@ final class DownloadTask implements Download {
     w.begin(s);
     w.body = resp.body();
     SegmentChannel channel = new SegmentChannel(files.part.channel(), p, s, (end, n) -> w.wrote(n));
+    // The body may cover more than the segment (the first answer covers the whole file): the
+    // channel stops at the segment's end. What the body may not do is run past the range it answered.
+    long answered = contentRange(resp).filter(ContentRange::isSatisfied)
+        .map(cr -> cr.last() - s.start() + 1).orElse(s.length());
     CompletableFuture<Long> transfer =
-        BodyHandlers.ofFileChannel(channel, s.start(), s.length(), n -> {}).handle(resp, resp.body());
+        BodyHandlers.ofFileChannel(channel, s.start(), Math.max(s.length(), answered), n -> {})
+            .handle(resp, resp.body());
     w.call = transfer;
     transfer.whenComplete((n, err) -> outcomes.add(new Outcome(w, err)));
   }
@@ -737,15 +783,20 @@ final class DownloadTask implements Download {
     }
   }
 
-  /** Seconds the connection working on {@code v} needs for the rest of it, at its rate. */
+  /**
+   * Seconds the connection working on {@code v} needs for the rest of it: at its own measured rate
+   * or, before the clock first measured it, at what it wrote on this segment so far over the time
+   * it has been on it. Infinite for a connection that has stalled or has not written a byte yet.
+   */
   private double timeLeftOf(SegmentView v) {
     for (Worker w : workers) {
       Segment s = w.segment;
       if (s != null && s.id() == v.segment().id()) {
-        return v.remaining() / Math.max(1.0, w.rate);
+        double r = w.measured() ? w.rate : w.written.get() * 1e9 / Math.max(1, System.nanoTime() - w.startedNanos);
+        return r > 0 ? v.remaining() / r : Double.POSITIVE_INFINITY;
       }
     }
-    return v.remaining();
+    return Double.POSITIVE_INFINITY;
   }
 
   /** A connection of this download. */
@@ -1245,8 +1296,10 @@ final class DownloadTask implements Download {
     volatile long lastProgressNanos = System.nanoTime();
     volatile long startedNanos = System.nanoTime();
     volatile boolean permit;
-    final AtomicLong written = new AtomicLong();
+    final AtomicLong written = new AtomicLong(); // on its current segment
+    private final AtomicLong lifetime = new AtomicLong(); // on every segment: the rate's base
     private long sampled;
+    private volatile int samples; // taken since the current segment began
     private long sampledAt = System.nanoTime();
     volatile double rate;
 
@@ -1272,8 +1325,14 @@ final class DownloadTask implements Download {
       body = null;
       stopped = false;
       written.set(0);
+      samples = 0;
       lastProgressNanos = System.nanoTime();
       startedNanos = lastProgressNanos;
+    }
+
+    /** Whether its rate has been measured on its current segment. */
+    boolean measured() {
+      return samples > 0;
     }
 
     void releasePermit(MemoryBudget memory) {
@@ -1285,16 +1344,20 @@ final class DownloadTask implements Download {
 
     void wrote(int n) {
       written.addAndGet(n);
+      lifetime.addAndGet(n);
       lastProgressNanos = System.nanoTime();
     }
 
     void sample(long now) {
-      long w = written.get();
-      long delta = Math.max(0, w - sampled);
+      long w = lifetime.get();
+      long delta = w - sampled;
       double inst = now > sampledAt ? delta * 1e9 / (now - sampledAt) : 0;
       rate = rate == 0 ? inst : 0.3 * inst + 0.7 * rate;
       sampled = w;
       sampledAt = now;
+      if (segment != null) {
+        samples++;
+      }
     }
   }
 

@@ -124,21 +124,70 @@ public final class SegmentPlan {
    * try {@link #endGame()} unless {@link #isComplete()}.
    */
   public synchronized Optional<Segment> claim() {
-    Span range = free.first();
-    if (range != null) {
-      free.remove(range.start(), range.end());
-      return Optional.of(open(range.start(), range.end(), null));
+    Optional<Segment> free = claim(Long.MAX_VALUE);
+    return free.isPresent() ? free : steal(view -> view.unreserved(), Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * Hands out free work only: the lowest free range, cut to about {@code maxBytes} (at the nearest
+   * piece boundary; a remainder under a piece goes with it). A downloader that knows how many connections it runs hands each an equal
+   * share this way at the start, so no connection has to steal from another while all are fast.
+   * Empty when nothing is free (then consider {@link #steal}).
+   *
+   * @throws IllegalArgumentException if {@code maxBytes <= 0}
+   */
+  public synchronized Optional<Segment> claim(long maxBytes) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: > 0)");
     }
-    Active victim = null;
-    long victimSplit = -1;
-    for (Active a : active.values()) {
-      long split = splitPoint(a);
-      if (split >= 0 && (victim == null || a.end - a.unreservedFrom() > victim.end - victim.unreservedFrom())) {
-        victim = a;
-        victimSplit = split;
+    Span range = free.first();
+    if (range == null) {
+      return Optional.empty();
+    }
+    long end = range.end();
+    if (end - range.start() > maxBytes) {
+      // Cut at the piece boundary nearest start + maxBytes (past start); a remainder shorter than
+      // a piece goes with this share rather than become a segment of its own.
+      long cut = range.start() + maxBytes;
+      long down = cut - cut % pieceSize;
+      long aligned = cut - down >= pieceSize - (cut - down) || down <= range.start() ? down + pieceSize : down;
+      if (end - aligned >= pieceSize) {
+        end = aligned;
       }
     }
-    if (victim == null) {
+    free.remove(range.start(), end);
+    return Optional.of(open(range.start(), end, null));
+  }
+
+  /**
+   * Work stealing: splits off the upper half (on a piece boundary) of the splittable in-flight
+   * segment that will finish last by {@code timeLeft}, if that estimate is at least
+   * {@code minTimeLeft}. A segment is splittable when it has at least {@code 2 * minSplit}
+   * unreserved bytes and is not racing. The segment stolen from stops at the split (its connection
+   * then ends its transfer early), so a steal is worth it only when the victim has long to go.
+   *
+   * @param timeLeft estimates a candidate's time to finish, in any unit; called under the plan's
+   *     lock, so it must be fast and must not call back into the plan
+   * @param minTimeLeft no steal from a segment estimated to finish sooner than this
+   */
+  public synchronized Optional<Segment> steal(ToDoubleFunction<SegmentView> timeLeft, double minTimeLeft) {
+    Objects.requireNonNull(timeLeft, "timeLeft is null");
+    Active victim = null;
+    long victimSplit = -1;
+    double victimLeft = Double.NEGATIVE_INFINITY;
+    for (Active a : active.values()) {
+      long split = splitPoint(a);
+      if (split < 0) {
+        continue;
+      }
+      double left = timeLeft.applyAsDouble(a.view());
+      if (victim == null || left > victimLeft) {
+        victim = a;
+        victimSplit = split;
+        victimLeft = left;
+      }
+    }
+    if (victim == null || victimLeft < minTimeLeft) {
       return Optional.empty();
     }
     long end = victim.end;
@@ -165,6 +214,15 @@ public final class SegmentPlan {
    *     lock, so it must be fast and must not call back into the plan
    */
   public synchronized Optional<Segment> endGame(ToDoubleFunction<SegmentView> timeLeft) {
+    return endGame(timeLeft, Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #endGame(ToDoubleFunction)}, but only when the segment that will finish last is
+   * estimated to need at least {@code minTimeLeft}: racing a tail about to finish anyway only
+   * fetches its bytes twice.
+   */
+  public synchronized Optional<Segment> endGame(ToDoubleFunction<SegmentView> timeLeft, double minTimeLeft) {
     Objects.requireNonNull(timeLeft, "timeLeft is null");
     if (!free.isEmpty()) {
       return Optional.empty();
@@ -185,7 +243,7 @@ public final class SegmentPlan {
         }
       }
     }
-    if (slowest == null) {
+    if (slowest == null || slowestLeft < minTimeLeft) {
       return Optional.empty();
     }
     Active dup = new Active(nextId++, slowest.unreservedFrom(), slowest.end, slowest);
@@ -319,6 +377,11 @@ public final class SegmentPlan {
   public synchronized long lowestIncompleteOffset() {
     Span first = done.first();
     return first == null || first.start() > 0 ? 0 : first.end();
+  }
+
+  /** Returns the bytes that are neither written nor held by a segment in flight. */
+  public synchronized long freeBytes() {
+    return free.size();
   }
 
   /** Returns whether every byte of {@code [0, length)} is written (always true for length 0). */

@@ -348,4 +348,66 @@ class SegmentPlanTest {
     assertThat(plan.isComplete()).isTrue();
     assertThat(plan.lowestIncompleteOffset()).isEqualTo(Long.MAX_VALUE);
   }
+  @Test
+  void anEqualShareIsCutAtTheNearestPieceBoundary() {
+    // 1000 bytes in pieces of 10 among 3 connections, each share what is free over those left.
+    SegmentPlan plan = SegmentPlan.create(1000, 10, 10);
+    assertThat(plan.freeBytes()).isEqualTo(1000);
+    assertThat(plan.claim(334)).as("334 is nearer 330").contains(new Segment(0, 0, 330, false));
+    assertThat(plan.freeBytes()).isEqualTo(670);
+    assertThat(plan.claim(335)).as("665 is halfway: up").contains(new Segment(1, 330, 670, false));
+    assertThat(plan.claim(330)).contains(new Segment(2, 670, 1000, false));
+    assertThat(plan.freeBytes()).isZero();
+    assertThat(plan.claim(334)).as("nothing free: claim(maxBytes) never steals").isEmpty();
+    plan.checkInvariants();
+  }
+
+  @Test
+  void aShareRoundsUpPastHalfAPieceAndTakesARemainderUnderAPiece() {
+    SegmentPlan plan = SegmentPlan.create(100, 10, 10);
+    assertThat(plan.claim(16)).as("16 is nearer 20 than 10").contains(new Segment(0, 0, 20, false));
+    assertThat(plan.claim(14)).as("34 is nearer 30").contains(new Segment(1, 20, 30, false));
+    assertThat(plan.claim(3)).as("never an empty segment: at least up to the next boundary")
+        .contains(new Segment(2, 30, 40, false));
+    assertThat(plan.claim(55)).as("95 would leave 5, under a piece: taken along")
+        .contains(new Segment(3, 40, 100, false));
+    assertThatThrownBy(() -> plan.claim(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aShareLargerThanTheFreeRangeTakesItWhole() {
+    SegmentPlan plan = SegmentPlan.create(Long.MAX_VALUE - 5, 1 << 20, 1 << 20);
+    assertThat(plan.claim(Long.MAX_VALUE)).contains(new Segment(0, 0, Long.MAX_VALUE - 5, false));
+  }
+
+  @Test
+  void stealTakesFromTheSegmentThatWillFinishLastAndOnlyIfItHasLongToGo() {
+    SegmentPlan plan = SegmentPlan.create(400, 10, 10);
+    Segment a = plan.claim(100).orElseThrow();
+    Segment b = plan.claim(100).orElseThrow();
+    Segment c = plan.claim(200).orElseThrow();
+    assertThat(c).isEqualTo(new Segment(2, 200, 400, false));
+    // a has most bytes left by count, but b is the slowest by the estimate.
+    java.util.function.ToDoubleFunction<SegmentView> secondsLeft = v -> v.segment().id() == b.id() ? 5.0 : 0.5;
+    assertThat(plan.steal(secondsLeft, 10.0)).as("nobody needs 10 s more").isEmpty();
+    assertThat(plan.endGame(secondsLeft, 10.0)).as("nor a race").isEmpty();
+    Segment stolen = plan.steal(secondsLeft, 1.0).orElseThrow();
+    assertThat(stolen).isEqualTo(new Segment(3, 150, 200, false));
+    assertThat(plan.snapshot().segments()).filteredOn(v -> v.segment().id() == b.id())
+        .singleElement().extracting(SegmentView::end).isEqualTo(150L);
+    plan.checkInvariants();
+    assertThat(a.end()).isEqualTo(100);
+  }
+
+  @Test
+  void theEndGameRacesOnlyATailThatHasLongToGo() {
+    SegmentPlan plan = SegmentPlan.create(20, 10, 10);
+    Segment only = plan.claim().orElseThrow();
+    plan.reserve(only, 5);
+    assertThat(plan.claim()).as("15 unreserved < 2 x 10: not splittable").isEmpty();
+    assertThat(plan.endGame(v -> 0.2, 1.0)).as("about to finish: no duplicate").isEmpty();
+    Segment dup = plan.endGame(v -> Double.POSITIVE_INFINITY, 1.0).orElseThrow();
+    assertThat(dup).isEqualTo(new Segment(1, 5, 20, true));
+    plan.checkInvariants();
+  }
 }
