@@ -251,7 +251,7 @@ final class DownloadTask implements Download {
       this.part = PartFile.open(owner.fileSystem(), partPath, request.uri());
       DownloadTask.this.partPath = partPath;
       DownloadTask.this.output = this;
-      this.journal = Journal.beside(partPath);
+      this.journal = Journal.beside(owner.fileSystem(), partPath);
     }
 
     /** Forgets what was written: an empty part file and no journal. */
@@ -1161,7 +1161,7 @@ final class DownloadTask implements Download {
    */
   private Optional<DownloadResult> finishedByAnEarlierRun(Path target, long started) throws Exception {
     Path part = target.resolveSibling(target.getFileName() + ".part");
-    Journal journal = Journal.beside(part);
+    Journal journal = Journal.beside(owner.fileSystem(), part);
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.exists(part, LinkOption.NOFOLLOW_LINKS)
         || !Files.exists(journal.file(), LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();

@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -78,25 +76,38 @@ public final class Journal {
 
   private final Path file;
   private final Path temp;
+  private final FileSystemAccess fs;
 
-  private Journal(Path file) {
+  private Journal(FileSystemAccess fs, Path file) {
+    this.fs = fs;
     this.file = file.toAbsolutePath();
     this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
   }
 
   /** Returns the journal of the given {@code .part} file: {@code partFile + ".journal"}. */
   public static Journal beside(Path partFile) {
+    return beside(FileSystemAccess.system(), partFile);
+  }
+
+  /** Returns the journal of the given {@code .part} file, written and read through {@code fs}. */
+  public static Journal beside(FileSystemAccess fs, Path partFile) {
     Objects.requireNonNull(partFile, "partFile is null");
-    return at(partFile.toAbsolutePath().resolveSibling(partFile.getFileName() + SUFFIX));
+    return at(fs, partFile.toAbsolutePath().resolveSibling(partFile.getFileName() + SUFFIX));
   }
 
   /** Returns a journal stored at exactly {@code journalFile}. */
   public static Journal at(Path journalFile) {
+    return at(FileSystemAccess.system(), journalFile);
+  }
+
+  /** Returns a journal stored at exactly {@code journalFile}, written and read through {@code fs}. */
+  public static Journal at(FileSystemAccess fs, Path journalFile) {
+    Objects.requireNonNull(fs, "fs is null");
     Objects.requireNonNull(journalFile, "journalFile is null");
     if (journalFile.getFileName() == null) {
       throw new IllegalArgumentException("journalFile: " + journalFile + " (expected: a file name)");
     }
-    return new Journal(journalFile);
+    return new Journal(fs, journalFile);
   }
 
   /** Returns the journal file's path. */
@@ -113,16 +124,18 @@ public final class Journal {
    */
   public synchronized void save(JournalState state) throws IOException {
     byte[] bytes = encode(state);
-    Files.deleteIfExists(temp);
+    fs.deleteIfExists(temp);
     try {
-      try (FileChannel channel = FileChannel.open(temp, openOptions(), ownerOnly(temp))) {
+      try (FileChannel channel = fs.open(temp, openOptions())) {
+        ownerOnly(temp);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long at = 0;
         while (buffer.hasRemaining()) {
-          channel.write(buffer);
+          at += channel.write(buffer, at);
         }
         channel.force(true);
       }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      fs.move(temp, file, true);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(temp);
       throw e;
@@ -139,7 +152,8 @@ public final class Journal {
   public JournalLoad load(String expectedUrl) {
     Objects.requireNonNull(expectedUrl, "expectedUrl is null");
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = java.nio.channels.Channels.newInputStream(
+        fs.open(file, java.util.EnumSet.of(StandardOpenOption.READ)))) {
       bytes = in.readNBytes(HEADER_SIZE + MAX_PAYLOAD + 4 + 1);
     } catch (NoSuchFileException e) {
       return new JournalLoad.Untrusted(JournalLoad.Reason.MISSING, "no journal");
@@ -155,8 +169,8 @@ public final class Journal {
 
   /** Deletes the journal and any temporary file left by a crash. */
   public synchronized void delete() throws IOException {
-    Files.deleteIfExists(temp);
-    Files.deleteIfExists(file);
+    fs.deleteIfExists(temp);
+    fs.deleteIfExists(file);
   }
 
   /** Encodes a state in the version 1 format. */
@@ -302,25 +316,25 @@ public final class Journal {
     return java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  private static FileAttribute<?>[] ownerOnly(Path path) {
+  /** A journal names what is being downloaded: its owner's business only, whatever the umask says. */
+  private static void ownerOnly(Path path) throws IOException {
     if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
     }
-    return new FileAttribute<?>[0];
   }
 
-  private static void forceDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
+  private void forceDirectory(Path directory) {
+    try {
+      fs.forceDirectory(directory);
     } catch (IOException e) {
       // Not every platform can open or force a directory; the rename is atomic regardless.
       LOG.debug("could not force directory {} after saving a journal: {}", directory, e.toString());
     }
   }
 
-  private static void deleteQuietly(Path path) {
+  private void deleteQuietly(Path path) {
     try {
-      Files.deleteIfExists(path);
+      fs.deleteIfExists(path);
     } catch (IOException e) {
       LOG.debug("could not delete temporary journal {}: {}", path, e.toString());
     }

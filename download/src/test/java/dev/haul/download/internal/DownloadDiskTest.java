@@ -15,6 +15,7 @@ import dev.haul.download.InsufficientSpaceException;
 import dev.haul.testkit.OriginServer;
 import dev.haul.testkit.StaticContent;
 import dev.haul.transport.netty.NettyTransport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -78,6 +79,11 @@ class DownloadDiskTest {
 
   @Test
   void aDiskFillingUpMidDownloadFailsTypedAndTheDownloadResumesOnceThereIsSpace() throws Exception {
+    // Paced (~1.6 MB/s in all: the disk fills after about a second) so the journal is saved on the
+    // way, as it is every 64 MiB of a real download; a save after the disk filled fails too, since
+    // the journal's own writes count against the space like the data's.
+    server.setDispatcher(StaticContent.create().add("/f.bin", content, "application/octet-stream")
+        .transform((req, resp) -> resp.toBuilder().throttle(8 * 1024, Duration.ofMillis(20)).build()));
     FakeFileSystemAccess fs = new FakeFileSystemAccess().spaceLeft(SIZE / 2);
     Path target = dir.resolve("f.bin");
     assertThatThrownBy(() -> download(fs, target)).isInstanceOf(DiskFullException.class);
@@ -90,6 +96,40 @@ class DownloadDiskTest {
     assertThat(r.sha256()).isEqualTo(sha256(content));
     assertThat(r.resumedFrom()).as("resumed from what the journal kept").isGreaterThan(0);
     assertThat(Files.exists(journal)).isFalse();
+  }
+
+  @Test
+  void aDirectorySyncFailingAfterTheRenameStillReportsTheFinishedFile() throws Exception {
+    // Some file systems refuse to sync a directory (EINVAL): the file is in place and verified.
+    FakeFileSystemAccess fs = new FakeFileSystemAccess().failForceDirectory(new IOException("Invalid argument"));
+    Path target = dir.resolve("f.bin");
+
+    DownloadResult r = download(fs, target);
+
+    assertThat(r.file()).isEqualTo(target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(dir.resolve("f.bin.part")).doesNotExist();
+    assertThat(dir.resolve("f.bin.part.journal")).doesNotExist();
+    assertThat(fs.calls).contains("forceDirectory " + dir.getFileName());
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenFailsTheDownloadTypedAndLeavesNoTargetNorTemporaryFile() throws Exception {
+    // The journal goes through the same file-system layer as the data: a full disk there is typed.
+    FakeFileSystemAccess fs = new FakeFileSystemAccess()
+        .failWritesTo(".journal.tmp", new IOException("No space left on device"));
+    Path target = dir.resolve("f.bin");
+
+    assertThatThrownBy(() -> download(fs, target)).isInstanceOf(DiskFullException.class);
+
+    assertThat(target).doesNotExist();
+    assertThat(dir.resolve("f.bin.part.journal.tmp")).doesNotExist();
+    assertThat(fs.calls).anyMatch(c -> c.equals("open f.bin.part.journal.tmp"));
+    // With space again the download completes (from zero: no journal was ever kept).
+    fs.failWritesTo(".journal.tmp", null);
+    DownloadResult r = download(fs, target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(r.sha256()).isEqualTo(sha256(content));
   }
 
   static String sha256(byte[] b) throws Exception {

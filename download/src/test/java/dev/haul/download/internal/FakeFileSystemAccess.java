@@ -23,6 +23,9 @@ final class FakeFileSystemAccess implements FileSystemAccess {
   private String noSpaceMessage = "No space left on device";
   private IOException forceFailure;
   private IOException usableFailure;
+  private IOException forceDirectoryFailure;
+  private String failWritesSuffix;
+  private IOException writeFailure;
 
   /** Bytes that may still be written before writes fail. */
   synchronized FakeFileSystemAccess spaceLeft(long bytes) {
@@ -52,6 +55,24 @@ final class FakeFileSystemAccess implements FileSystemAccess {
     return this;
   }
 
+  synchronized FakeFileSystemAccess failForceDirectory(IOException e) {
+    this.forceDirectoryFailure = e;
+    return this;
+  }
+
+  /** Every write to a file whose name ends with {@code suffix} fails with {@code e} (null: none). */
+  synchronized FakeFileSystemAccess failWritesTo(String suffix, IOException e) {
+    this.failWritesSuffix = suffix;
+    this.writeFailure = e;
+    return this;
+  }
+
+  private synchronized void checkWrite(Path path) throws IOException {
+    if (writeFailure != null && path.getFileName().toString().endsWith(failWritesSuffix)) {
+      throw writeFailure;
+    }
+  }
+
   @Override
   public synchronized long usableSpace(Path path) throws IOException {
     calls.add("usableSpace " + path.getFileName());
@@ -67,6 +88,7 @@ final class FakeFileSystemAccess implements FileSystemAccess {
     return new ForwardingFileChannel(real.open(path, options)) {
       @Override
       public int write(ByteBuffer src, long position) throws IOException {
+        checkWrite(path);
         int allowed = reserve(src.remaining());
         ByteBuffer slice = src.duplicate();
         slice.limit(slice.position() + allowed);
@@ -77,6 +99,7 @@ final class FakeFileSystemAccess implements FileSystemAccess {
 
       @Override
       public int write(ByteBuffer src) throws IOException {
+        checkWrite(path);
         int allowed = reserve(src.remaining());
         ByteBuffer slice = src.duplicate();
         slice.limit(slice.position() + allowed);
@@ -127,6 +150,11 @@ final class FakeFileSystemAccess implements FileSystemAccess {
   @Override
   public void forceDirectory(Path directory) throws IOException {
     calls.add("forceDirectory " + directory.getFileName());
+    synchronized (this) {
+      if (forceDirectoryFailure != null) {
+        throw forceDirectoryFailure;
+      }
+    }
     real.forceDirectory(directory);
   }
 
