@@ -225,9 +225,11 @@ final class DownloadTask implements Download {
         if (r.remoteChanged) {
           restarts++;
           if (restarts > config.maxRestarts()) {
+            giveUp(r);
             throw new RemoteChangedException(r.getMessage(), request.uri(), restarts - 1);
           }
         } else if (++ownRestarts > config.maxRetries()) {
+          giveUp(r);
           throw new RemoteChangedException("gave up: " + r.getMessage(), request.uri(), restarts);
         }
         LOG.info("download {}: starting over from zero: {}", id, r.getMessage());
@@ -290,8 +292,35 @@ final class DownloadTask implements Download {
       Output o = output; // also one the attempt opened itself (a directory target)
       if (o != null) {
         o.part.close();
+        deleteIfNotResumable(o);
       }
       throw t;
+    }
+  }
+
+  /** No more starting over: what was written is of no use to a later run (it would start over too). */
+  private void giveUp(Restart r) {
+    if (r.files != null) {
+      try {
+        r.files.discard();
+      } catch (RuntimeException e) {
+        LOG.debug("download {}: could not discard {}", id, r.files.part.path(), e); // the real failure follows
+      }
+      deleteIfNotResumable(r.files);
+    }
+  }
+
+  /**
+   * A part file without a journal can never be resumed (the next run starts it over): after a
+   * failure or a cancel it only holds disk space, possibly gigabytes of it, so it goes.
+   */
+  private void deleteIfNotResumable(Output o) {
+    try {
+      if (!Files.exists(o.journal.file(), LinkOption.NOFOLLOW_LINKS)) {
+        owner.fileSystem().deleteIfExists(o.part.path());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("download {}: could not delete {}", id, o.part.path(), e);
     }
   }
 

@@ -1,0 +1,70 @@
+package dev.haul.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.haul.UnexpectedStatusException;
+import dev.haul.testkit.Fault;
+import dev.haul.testkit.MockResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** What a failed download leaves behind: what a later run can resume, and nothing else. */
+class DownloadCleanupTest extends DownloadTestSupport {
+
+  private void assertDirectoryEmpty() throws Exception {
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("left behind").isEmpty();
+    }
+  }
+
+  @Test
+  void aFileDownloadFailingOnItsFirstAnswerLeavesNoPartFile() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    serve(content).transform((req, resp) -> n.getAndIncrement() == 0
+        ? MockResponse.builder().status(404).body("no such model").build() : resp);
+    downloader(FAST);
+    Path target = dir.resolve("model.bin");
+
+    assertThatThrownBy(() -> get(request(target).build())).isInstanceOf(UnexpectedStatusException.class);
+
+    assertDirectoryEmpty();
+    // And nothing holds the file: the same download now succeeds in this JVM.
+    assertThat(Files.readAllBytes(get(request(target).build()).file())).isEqualTo(content);
+  }
+
+  @Test
+  void aFailedDownloadThatCannotBeResumedLeavesNoPartFile() throws Exception {
+    // No ranges, no validator, and every body cut after 1 MB: nothing written can ever be resumed.
+    serve(content).transform((req, resp) -> MockResponse.builder().status(200).body(content)
+        .fault(Fault.CLOSE_DURING_BODY, 1_000_000).build());
+    downloader(FAST.toBuilder().maxRetries(1).build());
+    Path target = dir.resolve("model.bin");
+
+    assertThatThrownBy(() -> get(request(target).build())).isInstanceOf(Exception.class);
+
+    assertDirectoryEmpty();
+  }
+
+  @Test
+  void aFailedRangedDownloadKeepsItsPartFileAndJournalAndTheNextRunResumes() throws Exception {
+    // Ranges with a validator: after 2 MB the server fails every request; what was written stays.
+    AtomicInteger served = new AtomicInteger();
+    serve(content).transform((req, resp) -> served.incrementAndGet() > 1
+        ? MockResponse.builder().status(500).body("down").build()
+        : resp.toBuilder().fault(Fault.CLOSE_DURING_BODY, 2_000_000).build());
+    downloader(FAST.toBuilder().maxSegments(1).maxRetries(1).build());
+    Path target = dir.resolve("model.bin");
+
+    assertThatThrownBy(() -> get(request(target).build())).isInstanceOf(Exception.class);
+
+    assertThat(dir.resolve("model.bin.part")).exists();
+    assertThat(dir.resolve("model.bin.part.journal")).exists();
+    serve2(content);
+    DownloadResult r = get(request(target).sha256(sha256(content)).build());
+    assertThat(r.resumedFrom()).isGreaterThan(0);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+  }
+}
