@@ -79,11 +79,51 @@ public final class PartFile implements AutoCloseable {
         throw new DownloadFileException("another download is writing " + path, path, uri,
             SendState.NOT_SENT, null);
       }
-      ownerOnly(path);
+      try {
+        refuseShared(path);
+        ownerOnly(path);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
       return new PartFile(fs, path, uri, channel);
     } catch (IOException e) {
       throw new DownloadFileException("cannot open " + path, path, uri,
           SendState.RESPONSE_STARTED, e);
+    }
+  }
+
+  /**
+   * Refuses a part file that is not this process's own: one with other hard links (writing it would
+   * write another file too, and the rename would leave that one holding the download) or, where the
+   * file system has POSIX owners, one owned by another user (who could read or swap what is
+   * written). Either is what someone else left in a shared directory, never what a download makes.
+   */
+  private static void refuseShared(Path path) throws IOException {
+    java.util.Set<String> views = path.getFileSystem().supportedFileAttributeViews();
+    if (views.contains("unix")) {
+      Object links = java.nio.file.Files.getAttribute(path, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (links instanceof Integer n && n > 1) {
+        throw new IOException(path + " has " + n + " hard links: not a part file of this download");
+      }
+    }
+    if (views.contains("posix")) {
+      java.nio.file.attribute.UserPrincipal owner =
+          java.nio.file.Files.getOwner(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      java.nio.file.attribute.UserPrincipal me = currentUser(path);
+      if (me != null && !me.equals(owner)) {
+        throw new IOException(path + " belongs to " + owner.getName() + ", not to " + me.getName());
+      }
+    }
+  }
+
+  /** The user this process runs as, as the file system names it; null when it cannot tell. */
+  private static java.nio.file.attribute.UserPrincipal currentUser(Path path) {
+    try {
+      return path.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(System.getProperty("user.name"));
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -224,4 +224,29 @@ class PartFileTest {
       assertThat(file.path()).isEqualTo(dir.resolve("n.part"));
     }
   }
+  @Test
+  void aPartFileWithAnotherHardLinkIsRefusedAndTheOtherFileUntouched() throws IOException {
+    Path other = Files.write(dir.resolve("someone-elses"), new byte[] {7, 7, 7});
+    Path part = Files.createLink(dir.resolve("m.part"), other);
+    assertThatThrownBy(() -> PartFile.open(FileSystemAccess.system(), part, URI_))
+        .isInstanceOf(DownloadFileException.class)
+        .hasRootCauseMessage(part + " has 2 hard links: not a part file of this download");
+    assertThat(Files.readAllBytes(other)).containsExactly(7, 7, 7);
+    // Not locked or held open: once the link is gone, the name can be used.
+    Files.delete(part);
+    PartFile.open(FileSystemAccess.system(), part, URI_).close();
+  }
+  @Test
+  void aPartFileOwnedByAnotherUserIsRefused() throws IOException {
+    // Giving a file away takes root, which is what CI and this project's machines run as.
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")));
+    Path part = Files.write(dir.resolve("m.part"), new byte[] {1});
+    java.nio.file.attribute.UserPrincipal nobody =
+        part.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setOwner(part, nobody);
+    assertThatThrownBy(() -> PartFile.open(FileSystemAccess.system(), part, URI_))
+        .isInstanceOf(DownloadFileException.class)
+        .hasRootCauseMessage(part + " belongs to nobody, not to root");
+    assertThat(Files.readAllBytes(part)).containsExactly(1);
+  }
 }
