@@ -24,6 +24,20 @@ public abstract class PositionalWriteChannel extends FileChannel {
     this.target = java.util.Objects.requireNonNull(target, "target is null");
   }
 
+  /**
+   * The most body bytes the transport should hold in memory for this transfer while a write is in
+   * progress (its read-ahead), consulted before every socket read, so a subclass may lower it at any
+   * time, for example under memory pressure. The transport reads at least one socket read at a time
+   * whatever this says, and never more ahead than its own limit. Must be cheap and thread-safe.
+   *
+   * @return a byte count; {@link Long#MAX_VALUE} leaves it to the transport. By default, the
+   *     target's read-ahead when the target is itself a view (so views stacked over a channel that
+   *     asks for less pass its wish on), else {@link Long#MAX_VALUE}
+   */
+  public long readAhead() {
+    return target instanceof PositionalWriteChannel view ? view.readAhead() : Long.MAX_VALUE;
+  }
+
   /** Writes {@code src} at {@code position} (of the target), as the subclass decides. */
   @Override
   public abstract int write(ByteBuffer src, long position) throws IOException;

@@ -596,6 +596,7 @@ final class DownloadTask implements Download {
         lastSample = now;
         lastReceived = received;
         owner.progress(this);
+        owner.memory().sample();
         dropSlowConnection(now);
         // Connections left idle by the memory budget start again as soon as it allows.
         for (Worker w : workers) {
@@ -767,7 +768,8 @@ final class DownloadTask implements Download {
       HashCursor hash) {
     w.begin(s);
     w.body = resp.body();
-    SegmentChannel channel = new SegmentChannel(files.part.channel(), p, s, (end, n) -> w.wrote(n));
+    SegmentChannel channel = new SegmentChannel(files.part.channel(), p, s, (end, n) -> w.wrote(n),
+        owner.memory());
     // The body may cover more than the segment (the first answer covers the whole file): the
     // channel stops at the segment's end. What the body may not do is run past the range it answered.
     long answered = contentRange(resp).filter(ContentRange::isSatisfied)

@@ -13,7 +13,9 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Under memory pressure (heap or direct buffers above {@link #PRESSURE} of their maximum) the
  * budget shrinks to one connection per download: no connection is started beyond a download's
- * first, so read-ahead shrinks as connections finish their ranges, before any is dropped.
+ * first, and every connection's read-ahead drops from the transport's 1 MiB to
+ * {@link #PRESSED_READ_AHEAD} at the next {@link #sample} (a few times a second), so buffers
+ * shrink at once and connections as they finish their ranges, before any is dropped.
  */
 final class MemoryBudget {
 
@@ -21,10 +23,13 @@ final class MemoryBudget {
   static final long PER_CONNECTION = 2L * 1024 * 1024;
   /** The share of heap or direct memory above which the budget shrinks. */
   static final double PRESSURE = 0.85;
+  /** What a connection may read ahead of the disk under pressure (instead of the transport's 1 MiB). */
+  static final long PRESSED_READ_AHEAD = 64 * 1024;
 
   private final int permits;
   private final DoubleSupplier pressure;
   private int used; // guarded by this
+  private volatile boolean pressed;
 
   MemoryBudget(long bytes, DoubleSupplier pressure) {
     this.permits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / PER_CONNECTION));
@@ -91,6 +96,20 @@ final class MemoryBudget {
     }
     used++;
     return true;
+  }
+
+  /**
+   * Measures the memory pressure now (the downloads' clocks call it a few times a second): while
+   * it is high, every connection reads ahead only {@link #PRESSED_READ_AHEAD} and no connection is
+   * added, so buffers shrink before any connection is dropped.
+   */
+  void sample() {
+    pressed = pressure.getAsDouble() > PRESSURE;
+  }
+
+  /** The read-ahead each connection may have now: a byte count, or {@code Long.MAX_VALUE} for the transport's own. */
+  long readAhead() {
+    return pressed ? PRESSED_READ_AHEAD : Long.MAX_VALUE;
   }
 
   /** A connection ended. */

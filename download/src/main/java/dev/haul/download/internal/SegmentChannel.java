@@ -31,12 +31,20 @@ final class SegmentChannel extends PositionalWriteChannel {
   private final SegmentPlan plan;
   private final Segment segment;
   private final Written written;
+  private final MemoryBudget memory;
 
-  SegmentChannel(FileChannel file, SegmentPlan plan, Segment segment, Written written) {
+  SegmentChannel(FileChannel file, SegmentPlan plan, Segment segment, Written written, MemoryBudget memory) {
     super(file);
     this.plan = plan;
     this.segment = segment;
     this.written = written;
+    this.memory = memory;
+  }
+
+  /** What the memory budget allows this connection to hold ahead of the disk right now. */
+  @Override
+  public long readAhead() {
+    return memory.readAhead();
   }
 
   @Override

@@ -35,6 +35,43 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void readAheadShrinksWhileTheLastSampleFoundPressureAndComesBackAfter() {
+    AtomicReference<Double> pressure = new AtomicReference<>(0.0);
+    MemoryBudget b = new MemoryBudget(64 * MemoryBudget.PER_CONNECTION, pressure::get);
+    b.sample();
+    assertThat(b.readAhead()).as("the transport's own").isEqualTo(Long.MAX_VALUE);
+    pressure.set(MemoryBudget.PRESSURE + 0.01);
+    assertThat(b.readAhead()).as("not before the next sample").isEqualTo(Long.MAX_VALUE);
+    b.sample();
+    assertThat(b.readAhead()).isEqualTo(MemoryBudget.PRESSED_READ_AHEAD);
+    pressure.set(MemoryBudget.PRESSURE);
+    b.sample();
+    assertThat(b.readAhead()).as("at the threshold, not above it").isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void aSegmentsChannelPassesTheBudgetsReadAheadToTheTransportThroughAnyView(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    MemoryBudget b = new MemoryBudget(64 * MemoryBudget.PER_CONNECTION, () -> 1.0);
+    b.sample();
+    SegmentPlan plan = SegmentPlan.create(10, 10, 10);
+    Segment s = plan.claim().orElseThrow();
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("p"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      SegmentChannel channel = new SegmentChannel(ch, plan, s, (end, n) -> { }, b);
+      assertThat(channel.readAhead()).isEqualTo(MemoryBudget.PRESSED_READ_AHEAD);
+      // Core wraps it (counting, bounding) before the transport sees it: the wish must get through.
+      dev.haul.spi.PositionalWriteChannel view = new dev.haul.spi.PositionalWriteChannel(channel) {
+        @Override
+        public int write(java.nio.ByteBuffer src, long position) throws java.io.IOException {
+          return target.write(src, position);
+        }
+      };
+      assertThat(view.readAhead()).isEqualTo(MemoryBudget.PRESSED_READ_AHEAD);
+    }
+  }
+
+  @Test
   void aBudgetBelowOneConnectionStillAllowsOne() {
     assertThat(new MemoryBudget(1, () -> 0).permits()).isEqualTo(1);
   }

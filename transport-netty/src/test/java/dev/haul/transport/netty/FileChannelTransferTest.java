@@ -114,6 +114,37 @@ class FileChannelTransferTest extends EndToEndTestBase {
   }
 
   @Test
+  void aChannelAskingForTheSmallestReadAheadStillGetsEveryByteOnce() throws Exception {
+    // A read-ahead of 1 byte: the transport may hold no more than one socket read while a write
+    // runs. A transport that took it literally (never read while a byte is queued) would hang here.
+    OriginServer server = server();
+    byte[] content = random(1024 * 1024 + 5, 3);
+    server.enqueue(MockResponse.builder().status(200).body(content).chunked(16 * 1024).build());
+    Path p = prefilled(0, content);
+    AtomicLong asked = new AtomicLong();
+    Response<Long> r;
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+      dev.haul.spi.PositionalWriteChannel slow = new dev.haul.spi.PositionalWriteChannel(ch) {
+        @Override
+        public long readAhead() {
+          asked.incrementAndGet();
+          return 1;
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src, long position) throws IOException {
+          return target.write(src, position);
+        }
+      };
+      r = client().sendAsync(Request.newBuilder(server.url("/f")).build(),
+          BodyHandlers.ofFileChannel(slow, 0, content.length, n -> {})).get(30, TimeUnit.SECONDS);
+    }
+    assertThat(r.body()).isEqualTo(content.length);
+    assertThat(asked.get()).as("the transport consulted the channel's read-ahead").isPositive();
+    assertWrittenExactly(p, 0, content, content.length);
+  }
+
+  @Test
   void aBodyCutMidwayReportsTheBytesReallyWritten() throws Exception {
     OriginServer server = server();
     byte[] content = random(512 * 1024, 2);

@@ -1,6 +1,7 @@
 package dev.haul.transport.netty.internal;
 
 import dev.haul.HaulException;
+import dev.haul.spi.PositionalWriteChannel;
 import dev.haul.spi.Subscriptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +25,10 @@ final class ResponseStream {
 
   private enum Mode { NONE, SUBSCRIBER, FILE, DRAIN }
 
-  /** In file mode, keep reading while a write runs until this much is queued (overlaps disk and network). */
+  /**
+   * In file mode, keep reading while a write runs until this much is queued (overlaps disk and
+   * network); a {@link PositionalWriteChannel} may ask for less through its read-ahead.
+   */
   private static final long FILE_HIGH_WATER = 1 << 20;
 
   /** A body closed early is read to its end (and its connection reused) if this little is left. */
@@ -68,14 +72,14 @@ final class ResponseStream {
       return false;
     }
     if (mode == Mode.FILE) {
-      return queuedBytes() < FILE_HIGH_WATER;
+      return queuedBytes() < fileHighWater();
     }
     if (!queue.isEmpty()) {
       return false;
     }
     return switch (mode) {
       case SUBSCRIBER -> demand > 0;
-      case FILE -> queuedBytes() < FILE_HIGH_WATER;
+      case FILE -> queuedBytes() < fileHighWater();
       case DRAIN -> true;
       default -> false;
     };
@@ -173,6 +177,15 @@ final class ResponseStream {
         s.onError(error);
       }
     });
+  }
+
+  /** The read-ahead of the transfer in progress: ours, or less if its channel asks for less. */
+  private long fileHighWater() {
+    if (file instanceof PositionalWriteChannel p) {
+      long wanted = p.readAhead();
+      return wanted >= FILE_HIGH_WATER ? FILE_HIGH_WATER : Math.max(1, wanted);
+    }
+    return FILE_HIGH_WATER;
   }
 
   CompletableFuture<Long> transferTo(FileChannel channel, long start) {
@@ -309,7 +322,7 @@ final class ResponseStream {
       return;
     }
     if (writeInFlight) {
-      if (queuedBytes() < FILE_HIGH_WATER && !last && error == null) {
+      if (queuedBytes() < fileHighWater() && !last && error == null) {
         exchange.requestRead(); // read on while the disk write runs
       }
       return;
