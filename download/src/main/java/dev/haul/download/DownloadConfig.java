@@ -42,7 +42,7 @@ public final class DownloadConfig extends AbstractConfig {
   public static final ConfigKey<Long> MAX_BUFFER_MEMORY = ConfigKey.of("haul.download.max-buffer-memory",
       ConfigType.DATA_SIZE, 64 * MIB, Validator.atLeast(2 * MIB),
       "buffers of all downloads at once (about 2 MiB per connection); under heap or direct-memory "
-          + "pressure, downloads start no connection beyond their first");
+          + "pressure, downloads start no connection beyond their first and read ahead 64 KiB instead of 1 MiB");
   /** Failed requests of one download retried before it fails. */
   public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.of("haul.download.max-retries",
       ConfigType.INTEGER, 5, Validator.between(0, 1000),
