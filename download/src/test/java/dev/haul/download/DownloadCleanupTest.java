@@ -8,6 +8,9 @@ import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +69,78 @@ class DownloadCleanupTest extends DownloadTestSupport {
     DownloadResult r = get(request(target).sha256(sha256(content)).build());
     assertThat(r.resumedFrom()).isGreaterThan(0);
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
+  }
+  @Test
+  void aCancelledDownloadWithoutAJournalLeavesNoPartFile() throws Exception {
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().resume(false).build());
+    Download d = downloader.start(request(dir.resolve("model.bin")).build());
+    awaitProgress(d, p -> p.received() > 0);
+
+    d.cancel();
+
+    assertThatThrownBy(() -> d.result().get(30, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+    assertDirectoryEmpty();
+  }
+
+  @Test
+  void aCompleteVerifiedDownloadRefusedAtTheRenameKeepsItsPartFile() throws Exception {
+    // No journal (resume off), and someone else's file appears at the target meanwhile: the rename
+    // is refused, and the complete, verified bytes stay in FILE.part for the caller.
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(256 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().resume(false).build());
+    Path target = dir.resolve("model.bin");
+    Download d = downloader.start(request(target).sha256(sha256(content)).build());
+    awaitProgress(d, p -> p.received() > 0);
+    Files.write(target, new byte[] {1});
+
+    assertThatThrownBy(() -> d.result().get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DownloadFileException.class);
+
+    assertThat(Files.readAllBytes(target)).containsExactly(1);
+    assertThat(Files.readAllBytes(dir.resolve("model.bin.part"))).isEqualTo(content);
+  }
+
+  @Test
+  void aCommitKilledBetweenItsLinkAndItsUnlinkIsFinishedByTheNextRun() throws Exception {
+    // A no-clobber commit links FILE to FILE.part, then unlinks FILE.part; killed in between, both
+    // names are the finished file, and the journal is still there.
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().journalBytes(64 * 1024).build());
+    Path target = dir.resolve("model.bin");
+    Download d = downloader.start(request(target).build());
+    awaitProgress(d, p -> p.durable() > 0);
+    d.cancel();
+    assertThatThrownBy(() -> d.result().get(30, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+    assertThat(dir.resolve("model.bin.part.journal")).exists();
+    Files.write(dir.resolve("model.bin.part"), content);
+    Files.createLink(target, dir.resolve("model.bin.part"));
+
+    DownloadResult r = get(request(target).sha256(sha256(content)).build());
+
+    assertThat(r.file()).isEqualTo(target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertDirectoryContains("model.bin");
+  }
+
+  @Test
+  void aCommitKilledBetweenItsLinkAndItsUnlinkWithoutAJournalIsFinishedToo() throws Exception {
+    serve(content);
+    downloader(FAST.toBuilder().resume(false).build());
+    Path target = dir.resolve("model.bin");
+    Files.write(target, content);
+    Files.createLink(dir.resolve("model.bin.part"), target);
+
+    DownloadResult r = get(request(target).sha256(sha256(content))
+        .overwrite(DownloadRequest.Overwrite.REPLACE).build());
+
+    assertThat(Files.readAllBytes(r.file())).isEqualTo(content);
+    assertDirectoryContains("model.bin");
+    assertThat(server.requestCount()).as("nothing to fetch").isZero();
+  }
+
+  private void assertDirectoryContains(String... names) throws Exception {
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(names);
+    }
   }
 }

@@ -21,9 +21,10 @@ class DownloadSchedulingTest extends DownloadTestSupport {
 
   @Test
   void connectionsAtTheSameRateGetEqualSharesAndNeverStealOrRace() throws Exception {
-    // Every answer at the same pace (~1.3 MB/s): each share takes about a second, and when the
-    // first connection is done the others are about done too. Nothing is worth stealing.
-    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(50)).build());
+    // Every answer at the same pace (~4 MB/s): each share takes about 0.3 s, so when the first
+    // connection is done, any other, measured at that pace, needs well under the 1 s that makes a
+    // steal or a race worth it; one not measured yet is no candidate at all.
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(15)).build());
     downloader(FAST.toBuilder().maxSegments(4).build());
     Path target = dir.resolve("model.bin");
 
@@ -60,5 +61,48 @@ class DownloadSchedulingTest extends DownloadTestSupport {
     for (RecordedRequest rr : server.requests().subList(1, server.requests().size())) {
       assertThat(rr.header("If-Range")).isNotNull();
     }
+  }
+  @Test
+  void idleConnectionsStealFromTheSlowShareNotFromEachOthersFreshSteals() throws Exception {
+    String slow = EQUAL_SHARES.get(1);
+    serve(content).transform((req, resp) -> slow.equals(req.header("Range"))
+        ? resp.toBuilder().throttle(16 * 1024, Duration.ofMillis(100)).build() : resp);
+    downloader(FAST.toBuilder().maxSegments(4).build());
+    Path target = dir.resolve("model.bin");
+
+    get(request(target).sha256(sha256(content)).build());
+
+    List<String> ranges = server.requests().stream().map(rr -> rr.header("Range")).toList();
+    // Every request after the four shares starts inside the slow share, never inside a range that
+    // another idle connection took a moment ago (a fresh steal has no measured rate yet).
+    List<long[]> stolen = ranges.subList(4, ranges.size()).stream().map(range -> {
+      String[] p = range.substring("bytes=".length()).split("-");
+      return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1]) + 1};
+    }).toList();
+    assertThat(stolen).isNotEmpty();
+    for (long[] a : stolen) {
+      assertThat(a[0]).isStrictlyBetween(1310720L, 2621440L);
+      for (long[] b : stolen) {
+        if (a != b) {
+          assertThat(a[0] > b[0] && a[0] < b[1]).as("a steal inside another fresh steal").isFalse();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFileSmallerThanOneSplitIsOneSegmentAndNeverRacedBeforeItsRateIsKnown() throws Exception {
+    byte[] small = random(1024 * 1024, 2);
+    serve(small).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
+    downloader(FAST.toBuilder().pieceSize(4L << 20).minSplit(4L << 20).build());
+    Path target = dir.resolve("model.bin");
+
+    DownloadResult r = get(request(target).strategy(DownloadStrategy.segmented(8)).build());
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(small);
+    assertThat(moduleEvents).filteredOn(e -> e instanceof DownloadEvent.SegmentStarted s && s.duplicate())
+        .as("no race before any rate was measured").isEmpty();
+    assertThat(server.requests()).hasSize(1);
+    assertThat(r.connections()).isEqualTo(1);
   }
 }

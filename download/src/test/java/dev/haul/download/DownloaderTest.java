@@ -35,7 +35,8 @@ class DownloaderTest extends DownloadTestSupport {
 
   @Test
   void segmentedDownloadIsByteIdenticalAndVerified() throws Exception {
-    serve(content);
+    // Paced, so that all 8 connections are at work at once (connections() counts the most at once).
+    serve(content).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(10)).build());
     downloader(FAST.toBuilder().maxSegments(8).build());
     Path target = dir.resolve("model.bin");
 

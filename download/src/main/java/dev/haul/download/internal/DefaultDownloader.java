@@ -55,13 +55,19 @@ public final class DefaultDownloader implements Downloader {
   /** A downloader over a file-system layer of the caller's (tests inject faults through it). */
   public DefaultDownloader(HaulClient client, DownloadConfig config, DownloadStrategy strategy,
       DownloadListener listener, FileSystemAccess fs) {
+    this(client, config, strategy, listener, fs, MemoryBudget.ofJvm(config.maxBufferMemory()));
+  }
+
+  /** A downloader over a memory budget of the caller's (tests script the memory pressure). */
+  DefaultDownloader(HaulClient client, DownloadConfig config, DownloadStrategy strategy,
+      DownloadListener listener, FileSystemAccess fs, MemoryBudget memory) {
     this.client = requireNonNull(client, "client is null");
     this.config = requireNonNull(config, "config is null");
     this.strategy = requireNonNull(strategy, "strategy is null");
     this.listener = requireNonNull(listener, "listener is null");
     this.fs = requireNonNull(fs, "fs is null");
     this.diskSpace = new DiskSpace(fs);
-    this.memory = MemoryBudget.ofJvm(config.maxBufferMemory());
+    this.memory = requireNonNull(memory, "memory is null");
     AtomicInteger n = new AtomicInteger();
     this.threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "haul-download-" + n.incrementAndGet());

@@ -24,8 +24,10 @@ import dev.haul.download.DownloadResult;
 import dev.haul.download.FileNames;
 import dev.haul.download.RemoteChangedException;
 import dev.haul.download.RemoteFile;
+import dev.haul.spi.PositionalWriteChannel;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -94,7 +96,7 @@ final class DownloadTask implements Download {
   private volatile double rate;
   private final AtomicLong streamed = new AtomicLong(); // bytes of a download without a plan
   private volatile List<Worker> workerView = List.of();
-  private int sharesLeft; // coordinator thread only: connections still to get their first share
+  private long share = Long.MAX_VALUE; // coordinator thread only: the most free bytes one claim takes
   private int mostBusy; // coordinator thread only: the most connections fetching at once
   private volatile Path partPath; // the attempt's part file, for messages
   private volatile Output output; // the attempt's files, closed however the attempt ends
@@ -246,6 +248,7 @@ final class DownloadTask implements Download {
     final Path target;
     final PartFile part;
     final Journal journal;
+    volatile boolean verified; // its bytes passed verification: whatever happens next, they stay
 
     Output(Path target) {
       this.target = target;
@@ -291,8 +294,7 @@ final class DownloadTask implements Download {
     } catch (Throwable t) {
       Output o = output; // also one the attempt opened itself (a directory target)
       if (o != null) {
-        o.part.close();
-        deleteIfNotResumable(o);
+        closeAndDeleteIfNotResumable(o);
       }
       throw t;
     }
@@ -302,25 +304,43 @@ final class DownloadTask implements Download {
   private void giveUp(Restart r) {
     if (r.files != null) {
       try {
-        r.files.discard();
-      } catch (RuntimeException e) {
-        LOG.debug("download {}: could not discard {}", id, r.files.part.path(), e); // the real failure follows
+        r.files.journal.delete();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("download {}: could not delete {}", id, r.files.journal.file(), e); // the real failure follows
       }
-      deleteIfNotResumable(r.files);
+      closeAndDeleteIfNotResumable(r.files);
     }
   }
 
   /**
-   * A part file without a journal can never be resumed (the next run starts it over): after a
-   * failure or a cancel it only holds disk space, possibly gigabytes of it, so it goes.
+   * Closes an attempt's part file after a failure or a cancel. One without a journal can never be
+   * resumed (the next run starts it over) and only holds disk space, possibly gigabytes of it, so
+   * it goes, unless it is complete and verified (its rename failed: it stays for the caller).
+   * It is deleted while still open and locked, so no other download of the same file can have
+   * opened it in between; where an open file cannot be deleted (Windows), right after closing.
    */
-  private void deleteIfNotResumable(Output o) {
-    try {
-      if (!Files.exists(o.journal.file(), LinkOption.NOFOLLOW_LINKS)) {
+  private void closeAndDeleteIfNotResumable(Output o) {
+    boolean delete = !o.verified && !Files.exists(o.journal.file(), LinkOption.NOFOLLOW_LINKS);
+    boolean deleted = false;
+    if (delete) {
+      try {
         owner.fileSystem().deleteIfExists(o.part.path());
+        deleted = true;
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("download {}: could not delete {} while open", id, o.part.path(), e);
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("download {}: could not delete {}", id, o.part.path(), e);
+    }
+    try {
+      o.part.close();
+    } catch (RuntimeException e) {
+      LOG.debug("download {}: could not close {}", id, o.part.path(), e);
+    }
+    if (delete && !deleted) {
+      try {
+        owner.fileSystem().deleteIfExists(o.part.path());
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("download {}: could not delete {}", id, o.part.path(), e);
+      }
     }
   }
 
@@ -345,8 +365,8 @@ final class DownloadTask implements Download {
       durable = resumedFrom;
       connections = connectionsFor(new RemoteFile(OptionalLong.of(p.length()), true,
           ifRange(validators), validators.strongEtag().isPresent()));
-      sharesLeft = connections;
-      firstSegment = claimFree(p).orElse(null);
+      share = shareOf(p, connections);
+      firstSegment = p.claim(share).orElse(null);
       Segment s0 = firstSegment;
       firstResponse = s0 == null ? null : firstAnswer(() -> fetch(first, s0, p.length(), validators), true);
       String problem = firstResponse == null ? null : check206(firstResponse, firstSegment, p.length(), validators);
@@ -420,8 +440,8 @@ final class DownloadTask implements Download {
       p = SegmentPlan.create(length, config.pieceSize(), config.minSplit());
       plan = p;
       connections = connectionsFor(remote);
-      sharesLeft = connections;
-      firstSegment = claimFree(p).orElse(null);
+      share = shareOf(p, connections);
+      firstSegment = p.claim(share).orElse(null);
       if (firstSegment == null && firstResponse.status() != 416) {
         firstResponse.body().close(); // an empty file: nothing to write
       }
@@ -471,21 +491,14 @@ final class DownloadTask implements Download {
   }
 
   /**
-   * Free work for a connection: at the start, an equal share of what is free for each connection
-   * still to get one, so connections that run at the same rate finish together and never steal
-   * from each other; later (a failed connection's remainder), the lowest free range whole.
+   * The most free bytes one claim takes in this attempt: an equal share of what is free at its
+   * start for each connection. Connections running at the same rate then finish together and never
+   * steal from each other; a resumed plan's scattered free ranges are taken whole when smaller and
+   * in shares when larger, so no connection ends up alone with most of the file.
    */
-  private Optional<Segment> claimFree(SegmentPlan p) {
-    if (sharesLeft <= 0) {
-      return p.claim(Long.MAX_VALUE);
-    }
+  private static long shareOf(SegmentPlan p, int connections) {
     long free = p.freeBytes();
-    long share = Math.max(1, free / sharesLeft + (free % sharesLeft == 0 ? 0 : 1));
-    Optional<Segment> s = p.claim(share);
-    if (s.isPresent()) {
-      sharesLeft--;
-    }
-    return s;
+    return connections <= 1 || free <= 0 ? Long.MAX_VALUE : Math.max(1, free / connections + (free % connections == 0 ? 0 : 1));
   }
 
   /** The connections at work until the plan is complete. */
@@ -502,6 +515,7 @@ final class DownloadTask implements Download {
       owner.memory().tryAcquire(0); // a download's first connection is always granted
       first.permit = true;
       mostBusy = 1;
+      first.begin(firstSegment);
       write(first, firstSegment, firstResponse, files, p, hash);
     } else {
       workers.remove(first);
@@ -510,10 +524,11 @@ final class DownloadTask implements Download {
     if (remote.canSegment()) {
       for (int i = 1; i < connections; i++) {
         Worker w = newWorker();
-        if (!startNext(w, files, p, hash, validators, length)) {
-          workers.remove(w);
+        if (!startNext(w, files, p, hash, validators, length) && p.freeBytes() == 0) {
+          workers.remove(w); // nothing for it to do: the file is shared out already
           break;
         }
+        // Refused by the memory budget: it stays, idle, and the clock starts it once allowed.
       }
     }
     workerView = List.copyOf(workers);
@@ -723,7 +738,7 @@ final class DownloadTask implements Download {
     if (!owner.memory().tryAcquire(busyCount())) {
       return false; // the memory budget is spent: this connection waits
     }
-    Optional<Segment> next = claimFree(p);
+    Optional<Segment> next = p.claim(share);
     if (next.isEmpty()) {
       next = p.steal(this::timeLeftOf, STEAL_MIN_SECONDS);
     }
@@ -753,12 +768,7 @@ final class DownloadTask implements Download {
             : new UnexpectedStatusException(request.uri(), resp.status(), "206")));
         return;
       }
-      if (w.stopped) { // stopped while the answer was on its way
-        resp.body().close();
-        outcomes.add(new Outcome(w, new CancellationException("connection stopped")));
-        return;
-      }
-      write(w, s, resp, files, p, hash);
+      write(w, s, resp, files, p, hash); // which closes it if stopped while the answer was on its way
     });
     return true;
   }
@@ -766,8 +776,16 @@ final class DownloadTask implements Download {
   /** Streams {@code resp}'s body into the part file for {@code s}; reports the outcome. */
   private void write(Worker w, Segment s, Response<ResponseBody> resp, Output files, SegmentPlan p,
       HashCursor hash) {
-    w.begin(s);
+    // The connection's segment began on the coordinator (begin); here only its body arrives. The
+    // body is published before stopped is read, so a stop() either sees the body and closes it,
+    // or has set stopped before this reads it.
     w.body = resp.body();
+    if (w.stopped) {
+      resp.body().close();
+      outcomes.add(new Outcome(w, new CancellationException("connection stopped")));
+      return;
+    }
+    w.answered();
     SegmentChannel channel = new SegmentChannel(files.part.channel(), p, s, (end, n) -> w.wrote(n),
         owner.memory());
     // The body may cover more than the segment (the first answer covers the whole file): the
@@ -815,19 +833,24 @@ final class DownloadTask implements Download {
   }
 
   /**
-   * Seconds the connection working on {@code v} needs for the rest of it: at its own measured rate
-   * or, before the clock first measured it, at what it wrote on this segment so far over the time
-   * it has been on it. Infinite for a connection that has stalled or has not written a byte yet.
+   * Seconds the connection working on {@code v} needs for the rest of it, at the rate the clock
+   * measured on this segment (only while it was busy on it). Unknown (NaN: not a candidate to steal
+   * from or race) before its first measurement, since a segment that just started has no rate yet;
+   * a connection that never delivers is the stall timeout's business. Infinite for one whose
+   * measured rate is zero.
    */
   private double timeLeftOf(SegmentView v) {
     for (Worker w : workers) {
       Segment s = w.segment;
       if (s != null && s.id() == v.segment().id()) {
-        double r = w.measured() ? w.rate : w.written.get() * 1e9 / Math.max(1, System.nanoTime() - w.startedNanos);
+        if (!w.measured()) {
+          return Double.NaN;
+        }
+        double r = w.rate;
         return r > 0 ? v.remaining() / r : Double.POSITIVE_INFINITY;
       }
     }
-    return Double.POSITIVE_INFINITY;
+    return Double.NaN;
   }
 
   /** A connection of this download. */
@@ -965,6 +988,7 @@ final class DownloadTask implements Download {
       throw new IntegrityException("SHA-256 mismatch: expected " + expected.get() + ", got " + hex,
           request.uri(), SendState.RESPONSE_STARTED, null);
     }
+    files.verified = true;
     files.part.commitTo(files.target, request.overwrite() == DownloadRequest.Overwrite.REPLACE);
     files.journal.delete();
     return new DownloadResult(files.target, size, hex, resumedFrom, restarts, connections,
@@ -976,7 +1000,21 @@ final class DownloadTask implements Download {
       Response<ResponseBody> resp) throws Exception {
     state = DownloadProgress.State.RUNNING;
     publish(new DownloadEvent.Started(id, -1, 0, 1));
-    CompletableFuture<Long> transfer = BodyHandlers.ofFileChannel(files.part.channel(), 0, Long.MAX_VALUE,
+    MemoryBudget memory = owner.memory();
+    memory.sample();
+    // A plain view of the file that asks the transport for the budget's read-ahead, like a segment's.
+    FileChannel budgeted = new PositionalWriteChannel(files.part.channel()) {
+      @Override
+      public int write(java.nio.ByteBuffer src, long position) throws IOException {
+        return target.write(src, position);
+      }
+
+      @Override
+      public long readAhead() {
+        return memory.readAhead();
+      }
+    };
+    CompletableFuture<Long> transfer = BodyHandlers.ofFileChannel(budgeted, 0, Long.MAX_VALUE,
         streamed::set).handle(resp, resp.body());
     w.call = transfer;
     w.body = resp.body();
@@ -1010,6 +1048,7 @@ final class DownloadTask implements Download {
           transfer.get(TICK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException notYet) {
           owner.progress(this);
+          memory.sample();
         }
       }
       n = transfer.get();
@@ -1193,14 +1232,27 @@ final class DownloadTask implements Download {
   private Optional<DownloadResult> finishedByAnEarlierRun(Path target, long started) throws Exception {
     Path part = target.resolveSibling(target.getFileName() + ".part");
     Journal journal = Journal.beside(owner.fileSystem(), part);
-    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.exists(part, LinkOption.NOFOLLOW_LINKS)
-        || !Files.exists(journal.file(), LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    // A no-clobber commit links FILE to FILE.part, then removes FILE.part: killed in between, both
+    // names are the one finished, verified file. The second name goes; the file is checked below.
+    boolean interruptedCommit = Files.exists(part, LinkOption.NOFOLLOW_LINKS)
+        && Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)
+        && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(part, target);
+    if (interruptedCommit) {
+      owner.fileSystem().deleteIfExists(part);
+    }
+    if (Files.exists(part, LinkOption.NOFOLLOW_LINKS)
+        || !interruptedCommit && !Files.exists(journal.file(), LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     JournalLoad load = journal.load(journalUrl());
     journal.delete();
-    if (!(load instanceof JournalLoad.Trusted t) || !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-        || Files.size(target) != t.state().plan().length()) {
+    JournalState state = load instanceof JournalLoad.Trusted t ? t.state() : null;
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+        || state == null && !interruptedCommit
+        || state != null && Files.size(target) != state.plan().length()) {
       return Optional.empty();
     }
     MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -1211,7 +1263,7 @@ final class DownloadTask implements Download {
       }
     }
     String hex = HexFormat.of().formatHex(md.digest());
-    Optional<String> expected = request.sha256().or(() -> Optional.ofNullable(t.state().sha256()));
+    Optional<String> expected = request.sha256().or(() -> Optional.ofNullable(state == null ? null : state.sha256()));
     if (expected.isPresent() && !expected.get().equals(hex)) {
       return Optional.empty();
     }
@@ -1328,10 +1380,10 @@ final class DownloadTask implements Download {
     volatile long startedNanos = System.nanoTime();
     volatile boolean permit;
     final AtomicLong written = new AtomicLong(); // on its current segment
-    private final AtomicLong lifetime = new AtomicLong(); // on every segment: the rate's base
-    private long sampled;
-    private volatile int samples; // taken since the current segment began
+    private long sampled; // coordinator only, like samples and sampledAt
+    private int samples; // taken since the current segment's answer arrived
     private long sampledAt = System.nanoTime();
+    private volatile long answeredNanos; // when the current segment's answer arrived; 0 before
     volatile double rate;
 
     Worker(int index) {
@@ -1351,14 +1403,24 @@ final class DownloadTask implements Download {
       }
     }
 
+    /** Starts work on {@code s}; on the coordinator thread. */
     void begin(Segment s) {
       segment = s;
       body = null;
       stopped = false;
+      answeredNanos = 0;
       written.set(0);
       samples = 0;
+      rate = 0;
+      sampled = 0;
       lastProgressNanos = System.nanoTime();
       startedNanos = lastProgressNanos;
+    }
+
+    /** The segment's answer arrived: its rate is measured from now. */
+    void answered() {
+      lastProgressNanos = System.nanoTime();
+      answeredNanos = lastProgressNanos;
     }
 
     /** Whether its rate has been measured on its current segment. */
@@ -1375,20 +1437,33 @@ final class DownloadTask implements Download {
 
     void wrote(int n) {
       written.addAndGet(n);
-      lifetime.addAndGet(n);
       lastProgressNanos = System.nanoTime();
     }
 
+    /**
+     * The clock's measurement (coordinator thread): the rate over the time since the last sample,
+     * taken only while the connection is busy on a segment whose answer arrived, so idle time and
+     * the wait for an answer never lower it.
+     */
     void sample(long now) {
-      long w = lifetime.get();
-      long delta = w - sampled;
-      double inst = now > sampledAt ? delta * 1e9 / (now - sampledAt) : 0;
-      rate = rate == 0 ? inst : 0.3 * inst + 0.7 * rate;
+      long answeredAt = answeredNanos;
+      if (segment == null || answeredAt == 0) {
+        return;
+      }
+      if (samples == 0 && now - answeredAt < TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)) {
+        return; // too early to tell: a first sample over a few milliseconds says nothing
+      }
+      long w = written.get();
+      long since = samples == 0 ? answeredAt : sampledAt;
+      long base = samples == 0 ? 0 : sampled;
+      if (now <= since) {
+        return;
+      }
+      double inst = (w - base) * 1e9 / (now - since);
+      rate = samples == 0 ? inst : 0.3 * inst + 0.7 * rate;
       sampled = w;
       sampledAt = now;
-      if (segment != null) {
-        samples++;
-      }
+      samples++;
     }
   }
 

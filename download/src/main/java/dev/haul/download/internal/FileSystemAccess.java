@@ -23,7 +23,8 @@ public interface FileSystemAccess {
    * Opens {@code path}. Implementations never follow a symbolic link at the last path element,
    * whatever {@code options} say, so a planted link cannot redirect a download's writes.
    */
-  FileChannel open(Path path, Set<? extends OpenOption> options) throws IOException;
+  FileChannel open(Path path, Set<? extends OpenOption> options, java.nio.file.attribute.FileAttribute<?>... attributes)
+      throws IOException;
 
   /**
    * Renames {@code source} to {@code target} atomically. With {@code replace} false, fails with

@@ -126,8 +126,7 @@ public final class Journal {
     byte[] bytes = encode(state);
     fs.deleteIfExists(temp);
     try {
-      try (FileChannel channel = fs.open(temp, openOptions())) {
-        ownerOnly(temp);
+      try (FileChannel channel = fs.open(temp, openOptions(), ownerOnly(temp))) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         long at = 0;
         while (buffer.hasRemaining()) {
@@ -316,11 +315,16 @@ public final class Journal {
     return java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  /** A journal names what is being downloaded: its owner's business only, whatever the umask says. */
-  private static void ownerOnly(Path path) throws IOException {
+  /**
+   * A journal names what is being downloaded: its owner's business only, whatever the umask says.
+   * Created with these permissions, so it is never readable by others, not even for a moment.
+   */
+  private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(Path path) {
     if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      return new java.nio.file.attribute.FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
     }
+    return new java.nio.file.attribute.FileAttribute<?>[0];
   }
 
   private void forceDirectory(Path directory) {

@@ -42,15 +42,37 @@ final class MemoryBudget {
     BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
         .filter(b -> b.getName().equals("direct")).findFirst().orElse(null);
     long maxDirect = maxDirectMemory();
+    java.util.List<java.lang.management.MemoryPoolMXBean> heapPools =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+            .toList();
     return new MemoryBudget(bytes, () -> {
       double heap = 0;
       long max = memory.getHeapMemoryUsage().getMax();
       if (max > 0) {
-        heap = (double) memory.getHeapMemoryUsage().getUsed() / max;
+        heap = (double) heapInUse(memory, heapPools) / max;
       }
       double dir = direct == null || maxDirect <= 0 ? 0 : (double) direct.getMemoryUsed() / maxDirect;
       return Math.max(heap, dir);
     });
+  }
+
+  /**
+   * The heap the application holds: what the last collection left in each pool (garbage not yet
+   * collected is no pressure; at -Xmx64m "used" is mostly that), or the plain used heap where the
+   * collector reports no such figure.
+   */
+  private static long heapInUse(MemoryMXBean memory, java.util.List<java.lang.management.MemoryPoolMXBean> pools) {
+    long afterGc = 0;
+    boolean known = false;
+    for (java.lang.management.MemoryPoolMXBean p : pools) {
+      java.lang.management.MemoryUsage u = p.getCollectionUsage();
+      if (u != null) {
+        afterGc += u.getUsed();
+        known = true;
+      }
+    }
+    return known ? afterGc : memory.getHeapMemoryUsage().getUsed();
   }
 
   private static long maxDirectMemory() {

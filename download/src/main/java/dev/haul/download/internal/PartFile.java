@@ -62,6 +62,10 @@ public final class PartFile implements AutoCloseable {
     requireNonNull(fs, "fs is null");
     requireNonNull(path, "path is null");
     try {
+      // Only a part file that was there before is checked for being someone else's: one this
+      // download creates is its own, even where the file system maps every file to another owner
+      // (NFS with all_squash, a CIFS mount with uid=).
+      boolean existed = java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
       FileChannel channel = fs.open(path, EnumSet.of(StandardOpenOption.CREATE,
           StandardOpenOption.READ, StandardOpenOption.WRITE));
       // One writer per part file, across processes: a second download of the same file (another
@@ -80,7 +84,9 @@ public final class PartFile implements AutoCloseable {
             SendState.NOT_SENT, null);
       }
       try {
-        refuseShared(path);
+        if (existed) {
+          refuseShared(path);
+        }
         ownerOnly(path);
       } catch (IOException | RuntimeException e) {
         channel.close();
@@ -97,7 +103,10 @@ public final class PartFile implements AutoCloseable {
    * Refuses a part file that is not this process's own: one with other hard links (writing it would
    * write another file too, and the rename would leave that one holding the download) or, where the
    * file system has POSIX owners, one owned by another user (who could read or swap what is
-   * written). Either is what someone else left in a shared directory, never what a download makes.
+   * written): what someone else left in a shared directory. (A no-clobber commit killed between
+   * its link and its unlink leaves a second link too; the downloader recognises that state before
+   * it opens the part file.) The checks look the path up after opening it; in a directory others
+   * may write to, the path could be swapped in between: download into your own directories.
    */
   private static void refuseShared(Path path) throws IOException {
     java.util.Set<String> views = path.getFileSystem().supportedFileAttributeViews();

@@ -129,8 +129,9 @@ public final class SegmentPlan {
   }
 
   /**
-   * Hands out free work only: the lowest free range, cut to about {@code maxBytes} (at the nearest
-   * piece boundary; a remainder under a piece goes with it). A downloader that knows how many connections it runs hands each an equal
+   * Hands out free work only: the lowest free range, cut to at most {@code maxBytes} at a piece
+   * boundary (at least up to the first boundary past its start; a remainder under a piece goes
+   * with it). A downloader that knows how many connections it runs hands each an equal
    * share this way at the start, so no connection has to steal from another while all are fast.
    * Empty when nothing is free (then consider {@link #steal}).
    *
@@ -146,11 +147,13 @@ public final class SegmentPlan {
     }
     long end = range.end();
     if (end - range.start() > maxBytes) {
-      // Cut at the piece boundary nearest start + maxBytes (past start); a remainder shorter than
+      // Cut at the last piece boundary within start + maxBytes (the first past start, if none is
+      // within): a share never grows past maxBytes, so N shares never leave a connection without
+      // one, at worst a short extra segment for whoever finishes first. A remainder shorter than
       // a piece goes with this share rather than become a segment of its own.
       long cut = range.start() + maxBytes;
       long down = cut - cut % pieceSize;
-      long aligned = cut - down >= pieceSize - (cut - down) || down <= range.start() ? down + pieceSize : down;
+      long aligned = down <= range.start() ? down + pieceSize : down;
       if (end - aligned >= pieceSize) {
         end = aligned;
       }
@@ -166,8 +169,9 @@ public final class SegmentPlan {
    * unreserved bytes and is not racing. The segment stolen from stops at the split (its connection
    * then ends its transfer early), so a steal is worth it only when the victim has long to go.
    *
-   * @param timeLeft estimates a candidate's time to finish, in any unit; called under the plan's
-   *     lock, so it must be fast and must not call back into the plan
+   * @param timeLeft estimates a candidate's time to finish, in any unit, or NaN when it cannot
+   *     tell yet (that segment is then no candidate); called under the plan's lock, so it must be
+   *     fast and must not call back into the plan
    * @param minTimeLeft no steal from a segment estimated to finish sooner than this
    */
   public synchronized Optional<Segment> steal(ToDoubleFunction<SegmentView> timeLeft, double minTimeLeft) {
@@ -181,6 +185,9 @@ public final class SegmentPlan {
         continue;
       }
       double left = timeLeft.applyAsDouble(a.view());
+      if (Double.isNaN(left)) {
+        continue; // no estimate yet: not a candidate
+      }
       if (victim == null || left > victimLeft) {
         victim = a;
         victimSplit = split;
@@ -210,8 +217,9 @@ public final class SegmentPlan {
    * stalled segment's time left is infinite). Empty while anything is free or splittable (use
    * {@link #claim()}), or when every candidate is already racing or fully reserved.
    *
-   * @param timeLeft estimates a candidate's time to finish, in any unit; called under the plan's
-   *     lock, so it must be fast and must not call back into the plan
+   * @param timeLeft estimates a candidate's time to finish, in any unit, or NaN when it cannot
+   *     tell yet (no candidate); called under the plan's lock, so it must be fast and must not
+   *     call back into the plan
    */
   public synchronized Optional<Segment> endGame(ToDoubleFunction<SegmentView> timeLeft) {
     return endGame(timeLeft, Double.NEGATIVE_INFINITY);
@@ -237,6 +245,9 @@ public final class SegmentPlan {
     for (Active a : active.values()) {
       if (a.isRaceCandidate()) {
         double left = timeLeft.applyAsDouble(a.view());
+        if (Double.isNaN(left)) {
+          continue; // no estimate yet: not a candidate
+        }
         if (slowest == null || left > slowestLeft) {
           slowest = a;
           slowestLeft = left;

@@ -39,10 +39,11 @@ final class SystemFileSystemAccess implements FileSystemAccess {
   }
 
   @Override
-  public FileChannel open(Path path, Set<? extends OpenOption> options) throws IOException {
+  public FileChannel open(Path path, Set<? extends OpenOption> options,
+      java.nio.file.attribute.FileAttribute<?>... attributes) throws IOException {
     Set<OpenOption> withNoFollow = new HashSet<>(options);
     withNoFollow.add(LinkOption.NOFOLLOW_LINKS);
-    return FileChannel.open(path, withNoFollow);
+    return FileChannel.open(path, withNoFollow, attributes);
   }
 
   @Override

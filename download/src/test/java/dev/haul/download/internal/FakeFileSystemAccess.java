@@ -83,9 +83,10 @@ final class FakeFileSystemAccess implements FileSystemAccess {
   }
 
   @Override
-  public FileChannel open(Path path, Set<? extends OpenOption> options) throws IOException {
+  public FileChannel open(Path path, Set<? extends OpenOption> options,
+      java.nio.file.attribute.FileAttribute<?>... attributes) throws IOException {
     calls.add("open " + path.getFileName());
-    return new ForwardingFileChannel(real.open(path, options)) {
+    return new ForwardingFileChannel(real.open(path, options, attributes)) {
       @Override
       public int write(ByteBuffer src, long position) throws IOException {
         checkWrite(path);

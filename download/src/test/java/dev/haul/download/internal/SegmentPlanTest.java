@@ -349,28 +349,42 @@ class SegmentPlanTest {
     assertThat(plan.lowestIncompleteOffset()).isEqualTo(Long.MAX_VALUE);
   }
   @Test
-  void anEqualShareIsCutAtTheNearestPieceBoundary() {
-    // 1000 bytes in pieces of 10 among 3 connections, each share what is free over those left.
+  void anEqualShareIsCutAtThePieceBoundaryWithinIt() {
+    // 1000 bytes in pieces of 10 among 3 connections: shares of at most 334.
     SegmentPlan plan = SegmentPlan.create(1000, 10, 10);
     assertThat(plan.freeBytes()).isEqualTo(1000);
-    assertThat(plan.claim(334)).as("334 is nearer 330").contains(new Segment(0, 0, 330, false));
+    assertThat(plan.claim(334)).contains(new Segment(0, 0, 330, false));
     assertThat(plan.freeBytes()).isEqualTo(670);
-    assertThat(plan.claim(335)).as("665 is halfway: up").contains(new Segment(1, 330, 670, false));
-    assertThat(plan.claim(330)).contains(new Segment(2, 670, 1000, false));
+    assertThat(plan.claim(334)).contains(new Segment(1, 330, 660, false));
+    assertThat(plan.claim(334)).contains(new Segment(2, 660, 990, false));
+    assertThat(plan.claim(334)).as("a short extra segment, for whoever finishes first")
+        .contains(new Segment(3, 990, 1000, false));
     assertThat(plan.freeBytes()).isZero();
     assertThat(plan.claim(334)).as("nothing free: claim(maxBytes) never steals").isEmpty();
     plan.checkInvariants();
   }
 
   @Test
-  void aShareRoundsUpPastHalfAPieceAndTakesARemainderUnderAPiece() {
-    SegmentPlan plan = SegmentPlan.create(100, 10, 10);
-    assertThat(plan.claim(16)).as("16 is nearer 20 than 10").contains(new Segment(0, 0, 20, false));
-    assertThat(plan.claim(14)).as("34 is nearer 30").contains(new Segment(1, 20, 30, false));
+  void sharesNeverOutnumberedByConnections() {
+    // Pieces coarse against the share (5 MiB + 123 among 8 in 256 KiB pieces: 655,376 bytes each):
+    // rounding a share up would make 7 segments for 8 connections; within it, every one gets one.
+    long length = 5 * 1024 * 1024 + 123;
+    SegmentPlan plan = SegmentPlan.create(length, 256 * 1024, 256 * 1024);
+    long share = (length + 7) / 8;
+    for (int i = 0; i < 8; i++) {
+      assertThat(plan.claim(share)).as("share %d", i).isPresent();
+    }
+  }
+
+  @Test
+  void aShareRoundsDownToAPieceBoundaryAndTakesARemainderUnderAPiece() {
+    SegmentPlan plan = SegmentPlan.create(95, 10, 10);
+    assertThat(plan.claim(19)).as("down to the boundary within").contains(new Segment(0, 0, 10, false));
+    assertThat(plan.claim(20)).contains(new Segment(1, 10, 30, false));
     assertThat(plan.claim(3)).as("never an empty segment: at least up to the next boundary")
         .contains(new Segment(2, 30, 40, false));
-    assertThat(plan.claim(55)).as("95 would leave 5, under a piece: taken along")
-        .contains(new Segment(3, 40, 100, false));
+    assertThat(plan.claim(52)).as("a cut at 90 would leave 5, under a piece: taken along")
+        .contains(new Segment(3, 40, 95, false));
     assertThatThrownBy(() -> plan.claim(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
