@@ -424,4 +424,21 @@ class SegmentPlanTest {
     assertThat(dup).isEqualTo(new Segment(1, 5, 20, true));
     plan.checkInvariants();
   }
+  @Test
+  void aResumedPlanWithScatteredHolesSharesItsLargeRangeInsteadOfGivingItToOneConnection() {
+    // Killed near the end of its shares: seven 10-byte holes, then 500 bytes never fetched.
+    // Whole pieces of 10 bytes: done are pieces 0-4, 6-9, 11-14, 16-19, 21-24, 26-29, 31-34, 36-49.
+    List<Span> pieces = List.of(new Span(0, 5), new Span(6, 10), new Span(11, 15), new Span(16, 20),
+        new Span(21, 25), new Span(26, 30), new Span(31, 35), new Span(36, 50));
+    SegmentPlan plan = SegmentPlan.restore(new PlanState(1000, 10, pieces, List.of()), 10);
+    long share = (plan.freeBytes() + 7) / 8; // what the downloader gives each of 8 connections
+    assertThat(plan.freeBytes()).isEqualTo(570);
+    List<Segment> claims = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      claims.add(plan.claim(share).orElseThrow());
+    }
+    assertThat(claims).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(share));
+    assertThat(claims.get(7)).isEqualTo(new Segment(7, 500, 570, false));
+    plan.checkInvariants();
+  }
 }
