@@ -511,6 +511,7 @@ final class DownloadTask implements Download {
     long savedBytes = p.snapshot().writtenBytes();
     long lastSample = System.nanoTime();
     long lastReceived = savedBytes;
+    owner.memory().sample(); // the pressure now, not as the last download's clock last saw it
     if (firstSegment != null) {
       owner.memory().tryAcquire(0); // a download's first connection is always granted
       first.permit = true;
