@@ -109,28 +109,28 @@ public final class PartFile implements AutoCloseable {
    * may write to, the path could be swapped in between: download into your own directories.
    */
   private static void refuseShared(Path path) throws IOException {
-    java.util.Set<String> views = path.getFileSystem().supportedFileAttributeViews();
-    if (views.contains("unix")) {
-      Object links = java.nio.file.Files.getAttribute(path, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      if (links instanceof Integer n && n > 1) {
-        throw new IOException(path + " has " + n + " hard links: not a part file of this download");
-      }
+    if (!path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return; // no link counts or numeric owners to compare (Windows): its ACLs apply
     }
-    if (views.contains("posix")) {
-      java.nio.file.attribute.UserPrincipal owner =
-          java.nio.file.Files.getOwner(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      java.nio.file.attribute.UserPrincipal me = currentUser(path);
-      if (me != null && !me.equals(owner)) {
-        throw new IOException(path + " belongs to " + owner.getName() + ", not to " + me.getName());
-      }
+    Object links = java.nio.file.Files.getAttribute(path, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (links instanceof Integer n && n > 1) {
+      throw new IOException(path + " has " + n + " hard links: not a part file of this download");
+    }
+    Integer me = currentUid();
+    Object owner = java.nio.file.Files.getAttribute(path, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (me != null && owner instanceof Integer uid && !uid.equals(me)) {
+      throw new IOException(path + " belongs to uid " + uid + ", not to this process's uid " + me);
     }
   }
 
-  /** The user this process runs as, as the file system names it; null when it cannot tell. */
-  private static java.nio.file.attribute.UserPrincipal currentUser(Path path) {
+  /**
+   * The uid this process runs as, read from {@code /proc/self} (owned by it), not from the
+   * {@code user.name} property, which names a user and can be anything; null where there is no
+   * {@code /proc} (macOS): then no owner check.
+   */
+  private static Integer currentUid() {
     try {
-      return path.getFileSystem().getUserPrincipalLookupService()
-          .lookupPrincipalByName(System.getProperty("user.name"));
+      return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     } catch (IOException | RuntimeException e) {
       return null;
     }
