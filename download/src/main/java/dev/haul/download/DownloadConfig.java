@@ -26,7 +26,8 @@ public final class DownloadConfig extends AbstractConfig {
   /** The unit of the plan and of the journal. */
   public static final ConfigKey<Long> PIECE_SIZE = ConfigKey.of("haul.download.piece-size",
       ConfigType.DATA_SIZE, 4 * MIB, Validator.sizeBetween(64 * 1024, 64 * MIB),
-      "unit of the segment plan and the journal; idle connections split ranges at piece boundaries");
+      "unit of the segment plan and the journal (less, down to 64 KiB, for a file too small to give "
+          + "each connection a piece); idle connections split ranges at piece boundaries");
   /** The smallest range an idle connection takes from a busy one. */
   public static final ConfigKey<Long> MIN_SPLIT = ConfigKey.of("haul.download.min-split",
       ConfigType.DATA_SIZE, 4 * MIB, Validator.sizeBetween(64 * 1024, 1024 * MIB),

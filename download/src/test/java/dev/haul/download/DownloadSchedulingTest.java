@@ -91,7 +91,9 @@ class DownloadSchedulingTest extends DownloadTestSupport {
   }
 
   @Test
-  void aFileSmallerThanOneSplitIsOneSegmentAndNeverRacedBeforeItsRateIsKnown() throws Exception {
+  void aFileSmallerThanAPiecePerConnectionIsSharedInSmallerPiecesAndNeverRacedEarly() throws Exception {
+    // 1 MiB over 8 connections in 4 MiB pieces: the plan takes 128 KiB pieces instead (one share
+    // each), and no segment is raced before its rate is known.
     byte[] small = random(1024 * 1024, 2);
     serve(small).transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, Duration.ofMillis(20)).build());
     downloader(FAST.toBuilder().pieceSize(4L << 20).minSplit(4L << 20).build());
@@ -102,7 +104,7 @@ class DownloadSchedulingTest extends DownloadTestSupport {
     assertThat(Files.readAllBytes(target)).isEqualTo(small);
     assertThat(moduleEvents).filteredOn(e -> e instanceof DownloadEvent.SegmentStarted s && s.duplicate())
         .as("no race before any rate was measured").isEmpty();
-    assertThat(server.requests()).hasSize(1);
-    assertThat(r.connections()).isEqualTo(1);
+    assertThat(server.requests()).hasSize(8);
+    assertThat(r.connections()).isEqualTo(8);
   }
 }

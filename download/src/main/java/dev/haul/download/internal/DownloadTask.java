@@ -437,9 +437,9 @@ final class DownloadTask implements Download {
       }
       long length = remote.length().getAsLong();
       total = length;
-      p = SegmentPlan.create(length, config.pieceSize(), config.minSplit());
-      plan = p;
       connections = connectionsFor(remote);
+      p = SegmentPlan.create(length, pieceSizeFor(length, connections), config.minSplit());
+      plan = p;
       share = shareOf(p, connections);
       firstSegment = p.claim(share).orElse(null);
       if (firstSegment == null && firstResponse.status() != 416) {
@@ -479,6 +479,18 @@ final class DownloadTask implements Download {
       throw t;
     }
     return finish(files, p, hash, resumedFrom, restarts, Math.max(1, mostBusy), started);
+  }
+
+  /**
+   * The piece size of a new plan: the configured one, or less for a file too small to give each
+   * connection a piece of that size (a 3 MB file over 4 connections in 4 MiB pieces would be one
+   * segment), down to 64 KiB (or the configured size, if smaller). The journal records it.
+   */
+  private int pieceSizeFor(long length, int connections) {
+    long configured = config.pieceSize();
+    long perConnection = length / connections + (length % connections == 0 ? 0 : 1);
+    long floor = Math.min(64 * 1024, configured);
+    return (int) Math.max(1, Math.min(configured, Math.max(perConnection, floor)));
   }
 
   /** The connections the strategy wants for {@code remote}, within the configured maximum. */
