@@ -376,6 +376,9 @@ class DownloaderTest extends DownloadTestSupport {
     assertThatThrownBy(() -> get(request(target).build())).isInstanceOf(DownloadFileException.class)
         .hasMessageContaining("another download");
     first.cancel();
+    // Ended (its files closed and its journal saved) before the test's directory is removed.
+    assertThatThrownBy(() -> first.result().get(30, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
   }
 
   /** A server that ignores Range: the whole file with 200, and no validator. */
