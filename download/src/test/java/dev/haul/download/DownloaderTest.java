@@ -315,6 +315,8 @@ class DownloaderTest extends DownloadTestSupport {
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(part)))
         .isEqualTo("rw-------");
     d.cancel();
+    assertThatThrownBy(() -> d.result().get(30, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
   }
 
   @Test
