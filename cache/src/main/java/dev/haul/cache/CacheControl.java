@@ -1,0 +1,201 @@
+package dev.haul.cache;
+
+import dev.haul.Headers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The directives of one message's {@code Cache-Control} fields (RFC 9111 §5.2): a list of
+ * {@code token [ "=" ( token / quoted-string ) ]}, names compared case-insensitively, every field
+ * line of the message taken together in order. Parsing never throws: garbage between commas is
+ * kept as an unknown directive and ignored by the cache.
+ *
+ * <p>Duplicates (§4.2.1: "either the first occurrence should be used or the response should be
+ * considered stale") resolve to the most restrictive reading: {@link #minSeconds} takes the
+ * smallest of the values given, and an argument that is not a valid delta-seconds counts as 0,
+ * so a broken {@code max-age} makes a response stale, never fresh.
+ */
+public final class CacheControl {
+
+  /** RFC 9111 §1.2.2: a delta-seconds too large to represent is taken as 2^31. */
+  public static final long MAX_DELTA_SECONDS = 2147483648L;
+
+  private static final CacheControl EMPTY = new CacheControl(List.of());
+
+  private final List<String[]> directives; // {lower-case name, argument or null}
+
+  private CacheControl(List<String[]> directives) {
+    this.directives = directives;
+  }
+
+  /** The directives of every {@code Cache-Control} field of {@code headers}, in order. */
+  public static CacheControl of(Headers headers) {
+    List<String> values = headers.all("Cache-Control");
+    if (values.isEmpty()) {
+      return EMPTY;
+    }
+    return parse(values.size() == 1 ? values.get(0) : String.join(",", values));
+  }
+
+  /** The directives of one field value; never throws. */
+  public static CacheControl parse(String value) {
+    if (value == null || value.isEmpty()) {
+      return EMPTY;
+    }
+    List<String[]> out = new ArrayList<>();
+    int i = 0;
+    int n = value.length();
+    while (i < n) {
+      char c = value.charAt(i);
+      if (c == ',' || c == ' ' || c == '\t') {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && value.charAt(i) != '=' && value.charAt(i) != ',') {
+        i++;
+      }
+      String name = value.substring(start, i).trim().toLowerCase(Locale.ROOT);
+      String arg = null;
+      if (i < n && value.charAt(i) == '=') {
+        i++;
+        while (i < n && (value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
+          i++;
+        }
+        if (i < n && value.charAt(i) == '"') {
+          StringBuilder sb = new StringBuilder();
+          i++;
+          while (i < n && value.charAt(i) != '"') {
+            char q = value.charAt(i);
+            if (q == '\\' && i + 1 < n) {
+              i++;
+              q = value.charAt(i);
+            }
+            sb.append(q);
+            i++;
+          }
+          i++; // the closing quote (or past the end when it is missing)
+          arg = sb.toString();
+          while (i < n && value.charAt(i) != ',') {
+            i++; // junk after the quoted string belongs to this directive
+          }
+        } else {
+          int a = i;
+          while (i < n && value.charAt(i) != ',') {
+            i++;
+          }
+          arg = value.substring(a, i).trim();
+        }
+      }
+      if (!name.isEmpty()) {
+        out.add(new String[] {name, arg});
+      }
+    }
+    return out.isEmpty() ? EMPTY : new CacheControl(Collections.unmodifiableList(out));
+  }
+
+  /** Whether the directive is present (with or without an argument). */
+  public boolean has(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (String[] d : directives) {
+      if (d[0].equals(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The argument of the first occurrence of the directive, if it has one. */
+  public Optional<String> argument(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (String[] d : directives) {
+      if (d[0].equals(n)) {
+        return Optional.ofNullable(d[1]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The smallest delta-seconds value the directive is given, when it is present: an occurrence
+   * without an argument, or with one that is not 1*DIGIT, counts as 0 (the most restrictive
+   * reading); values beyond {@link #MAX_DELTA_SECONDS} are capped at it.
+   */
+  public OptionalLong minSeconds(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    long min = Long.MAX_VALUE;
+    boolean seen = false;
+    for (String[] d : directives) {
+      if (d[0].equals(n)) {
+        seen = true;
+        min = Math.min(min, deltaSeconds(d[1]).orElse(0));
+      }
+    }
+    return seen ? OptionalLong.of(min) : OptionalLong.empty();
+  }
+
+  /**
+   * The largest valid delta-seconds value the directive is given (for {@code min-fresh}, where
+   * the larger value is the more restrictive); occurrences without a valid argument are ignored.
+   */
+  public OptionalLong maxSeconds(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    long max = -1;
+    for (String[] d : directives) {
+      if (d[0].equals(n)) {
+        OptionalLong v = deltaSeconds(d[1]);
+        if (v.isPresent()) {
+          max = Math.max(max, v.getAsLong());
+        }
+      }
+    }
+    return max < 0 ? OptionalLong.empty() : OptionalLong.of(max);
+  }
+
+  /** The names of the directives, lower case, in order (duplicates kept). */
+  public List<String> names() {
+    List<String> names = new ArrayList<>(directives.size());
+    directives.forEach(d -> names.add(d[0]));
+    return names;
+  }
+
+  /** Whether there is no directive. */
+  public boolean isEmpty() {
+    return directives.isEmpty();
+  }
+
+  /** A delta-seconds value (RFC 9111 §1.2.2): 1*DIGIT, capped at {@link #MAX_DELTA_SECONDS}. */
+  public static OptionalLong deltaSeconds(String text) {
+    if (text == null || text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long v = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return OptionalLong.empty();
+      }
+      v = Math.min(MAX_DELTA_SECONDS, v * 10 + (c - '0'));
+    }
+    return OptionalLong.of(v);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    for (String[] d : directives) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(d[0]);
+      if (d[1] != null) {
+        sb.append("=\"").append(d[1].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      }
+    }
+    return sb.toString();
+  }
+}
