@@ -54,6 +54,16 @@ abstract class CacheTestSupport {
     for (int i = closeables.size() - 1; i >= 0; i--) {
       closeables.get(i).close();
     }
+    if (!originStopped) {
+      server.close();
+    }
+  }
+
+  private boolean originStopped;
+
+  /** Stops the origin (its {@code close()} may be called once only). */
+  void stopOrigin() {
+    originStopped = true;
     server.close();
   }
 
