@@ -56,7 +56,11 @@ public final class CaffeineCacheStore implements CacheStore {
 
   @Override
   public CompletableFuture<Boolean> update(String key, StoredResponse response) {
-    Stored s = cache.asMap().computeIfPresent(key, (k, old) -> new Stored(response, old.chunks, old.bodySize));
+    Stored s;
+    synchronized (this) {
+      s = cache.asMap().computeIfPresent(key, (k, old) -> new Stored(response, old.chunks, old.bodySize));
+      cache.cleanUp();
+    }
     return CompletableFuture.completedFuture(s != null);
   }
 
@@ -66,9 +70,16 @@ public final class CaffeineCacheStore implements CacheStore {
     return CompletableFuture.completedFuture(s == null ? -1L : s.weight);
   }
 
+  // Writes and this read are serialized with the eviction that follows each write, so no caller
+  // ever sees the store above its bound (Caffeine alone evicts soon after, not within, a put).
   @Override
-  public long size() {
+  public synchronized long size() {
     return cache.policy().eviction().orElseThrow().weightedSize().orElse(0);
+  }
+
+  private synchronized void admit(String key, Stored s) {
+    cache.put(key, s);
+    cache.cleanUp();
   }
 
   @Override
@@ -161,7 +172,7 @@ public final class CaffeineCacheStore implements CacheStore {
       if (s.weight > maxSize) {
         return CompletableFuture.completedFuture(false);
       }
-      cache.put(key, s);
+      admit(key, s);
       return CompletableFuture.completedFuture(true);
     }
 

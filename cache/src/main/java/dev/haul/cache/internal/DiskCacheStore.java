@@ -200,17 +200,9 @@ public final class DiskCacheStore implements CacheStore {
       if (bodyCrc(ch, bodyLength) != bodyCrc) {
         return null;
       }
-      synchronized (this) {
-        FileInfo now = index.get(path.getFileName().toString());
-        if (now == null) {
-          total += size;
-        } else {
-          total += size - now.size;
-        }
-        FileInfo verified = new FileInfo(size, mtime, System.currentTimeMillis());
-        verified.verified = true;
-        index.put(path.getFileName().toString(), verified);
-      }
+      FileInfo verified = new FileInfo(size, mtime, System.currentTimeMillis());
+      verified.verified = true;
+      account(path.getFileName().toString(), verified);
     }
     return new Parsed(key, response, bodyLength, size);
   }
@@ -357,13 +349,23 @@ public final class DiskCacheStore implements CacheStore {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
     long mtime = Files.getLastModifiedTime(target).toMillis();
+    FileInfo info = new FileInfo(size, mtime, System.currentTimeMillis());
+    info.verified = true; // written by this store, checksums computed as it was written
+    account(target.getFileName().toString(), info);
+  }
+
+  /**
+   * Counts a file in the index and evicts within the same lock, so {@link #size()} never shows the
+   * store above its bound; listeners hear of the evictions after the lock is released.
+   */
+  private void account(String name, FileInfo info) {
+    List<String[]> evicted;
     synchronized (this) {
-      FileInfo info = new FileInfo(size, mtime, System.currentTimeMillis());
-      info.verified = true; // written by this store, checksums computed as it was written
-      FileInfo old = index.put(target.getFileName().toString(), info);
-      total += size - (old == null ? 0 : old.size);
+      FileInfo old = index.put(name, info);
+      total += info.size - (old == null ? 0 : old.size);
+      evicted = evictLocked();
     }
-    evictIfNeeded();
+    notifyEvicted(evicted);
   }
 
   private synchronized void touch(Path path, long size) {
@@ -427,38 +429,49 @@ public final class DiskCacheStore implements CacheStore {
   }
 
   private void evictIfNeeded() {
-    List<String[]> evicted = new ArrayList<>();
+    List<String[]> evicted;
     synchronized (this) {
-      if (total <= maxSize) {
-        return;
-      }
-      try {
-        rescan(false); // other clients may have added or removed files
-      } catch (IOException e) {
-        LOG.debug("cache directory {} cannot be read", dir, e);
-      }
-      List<Map.Entry<String, FileInfo>> byUse = new ArrayList<>(index.entrySet());
-      byUse.sort(Comparator.comparingLong(e -> e.getValue().lastUse));
-      for (Map.Entry<String, FileInfo> e : byUse) {
-        if (total <= maxSize) {
-          break;
-        }
-        Path f = dir.resolve(e.getKey());
-        String key = keyOf(f);
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException ex) {
-          LOG.debug("cache entry {} cannot be deleted", f, ex);
-          continue;
-        }
-        index.remove(e.getKey());
-        total -= e.getValue().size;
-        evicted.add(new String[] {key, Long.toString(e.getValue().size)});
-      }
+      evicted = evictLocked();
     }
+    notifyEvicted(evicted);
+  }
+
+  private void notifyEvicted(List<String[]> evicted) {
     for (String[] e : evicted) {
       listeners.forEach(l -> l.evicted(e[0], Long.parseLong(e[1]), "size"));
     }
+  }
+
+  /** Deletes the least recently used files until the bytes are within the bound; call holding the lock. */
+  private List<String[]> evictLocked() {
+    List<String[]> evicted = new ArrayList<>();
+    if (total <= maxSize) {
+      return evicted;
+    }
+    try {
+      rescan(false); // other clients may have added or removed files
+    } catch (IOException e) {
+      LOG.debug("cache directory {} cannot be read", dir, e);
+    }
+    List<Map.Entry<String, FileInfo>> byUse = new ArrayList<>(index.entrySet());
+    byUse.sort(Comparator.comparingLong(e -> e.getValue().lastUse));
+    for (Map.Entry<String, FileInfo> e : byUse) {
+      if (total <= maxSize) {
+        break;
+      }
+      Path f = dir.resolve(e.getKey());
+      String key = keyOf(f);
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException ex) {
+        LOG.debug("cache entry {} cannot be deleted", f, ex);
+        continue;
+      }
+      index.remove(e.getKey());
+      total -= e.getValue().size;
+      evicted.add(new String[] {key, Long.toString(e.getValue().size)});
+    }
+    return evicted;
   }
 
   /** The key written in an entry file, or its file name when it cannot be read. */
