@@ -66,24 +66,23 @@ public final class CacheControl {
         while (i < n && (value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
           i++;
         }
-        if (i < n && value.charAt(i) == '"') {
+        int closing = i < n && value.charAt(i) == '"' ? closingQuote(value, i) : -1;
+        if (closing > 0) {
           StringBuilder sb = new StringBuilder();
-          i++;
-          while (i < n && value.charAt(i) != '"') {
-            char q = value.charAt(i);
-            if (q == '\\' && i + 1 < n) {
-              i++;
-              q = value.charAt(i);
+          for (int q = i + 1; q < closing; q++) {
+            char c2 = value.charAt(q);
+            if (c2 == '\\' && q + 1 < closing) {
+              c2 = value.charAt(++q);
             }
-            sb.append(q);
-            i++;
+            sb.append(c2);
           }
-          i++; // the closing quote (or past the end when it is missing)
           arg = sb.toString();
+          i = closing + 1;
           while (i < n && value.charAt(i) != ',') {
             i++; // junk after the quoted string belongs to this directive
           }
         } else {
+          // An unterminated quote is junk, not a string swallowing the directives after it.
           int a = i;
           while (i < n && value.charAt(i) != ',') {
             i++;
@@ -96,6 +95,19 @@ public final class CacheControl {
       }
     }
     return out.isEmpty() ? EMPTY : new CacheControl(Collections.unmodifiableList(out));
+  }
+
+  /** The index of the quote closing the quoted-string that opens at {@code open}, or -1. */
+  private static int closingQuote(String value, int open) {
+    for (int q = open + 1; q < value.length(); q++) {
+      char c = value.charAt(q);
+      if (c == '\\') {
+        q++;
+      } else if (c == '"') {
+        return q;
+      }
+    }
+    return -1;
   }
 
   /** Whether the directive is present (with or without an argument). */
@@ -126,13 +138,22 @@ public final class CacheControl {
    * reading); values beyond {@link #MAX_DELTA_SECONDS} are capped at it.
    */
   public OptionalLong minSeconds(String name) {
+    return minSeconds(name, 0);
+  }
+
+  /**
+   * Like {@link #minSeconds(String)}, but an occurrence without an argument counts as
+   * {@code withoutArgument} (for {@code max-stale}, where no argument means any staleness); an
+   * invalid argument still counts as 0.
+   */
+  public OptionalLong minSeconds(String name, long withoutArgument) {
     String n = name.toLowerCase(Locale.ROOT);
     long min = Long.MAX_VALUE;
     boolean seen = false;
     for (String[] d : directives) {
       if (d[0].equals(n)) {
         seen = true;
-        min = Math.min(min, deltaSeconds(d[1]).orElse(0));
+        min = Math.min(min, d[1] == null ? withoutArgument : deltaSeconds(d[1]).orElse(0));
       }
     }
     return seen ? OptionalLong.of(min) : OptionalLong.empty();

@@ -69,8 +69,7 @@ public final class CacheStrategy {
     if (!fresh && !noStale(res, mode) && !mustValidate) {
       long staleness = Freshness.sat(age, -life);
       if (req.has("max-stale") && ageOk) {
-        long allowed = req.names().stream().filter("max-stale"::equals).count() == 1
-            && req.argument("max-stale").isEmpty() ? Long.MAX_VALUE : seconds(req.minSeconds("max-stale").getAsLong());
+        long allowed = seconds(req.minSeconds("max-stale", Long.MAX_VALUE).getAsLong());
         if (staleness <= allowed) {
           return new Decision(Action.STALE_HIT, age, life);
         }
