@@ -91,6 +91,21 @@ class HttpCacheStreamingTest extends CacheTestSupport {
   }
 
   @Test
+  void aGzipBodyTheTransportDecodesIsStoredDecodedWithItsVary() {
+    String text = "model list ".repeat(2000);
+    routes.put("/gz", r -> MockResponse.builder().body(text).gzip().header("Cache-Control", "max-age=60")
+        .header("Vary", "Accept-Encoding").header("Date", now()).build());
+    HttpCache cache = cache(cacheBuilder());
+    HaulClient client = client(cache);
+    assertThat(get(client, "/gz").body()).isEqualTo(text);
+    Response<String> hit = get(client, "/gz");
+    assertThat(cacheStatus(hit)).startsWith("haul; hit");
+    assertThat(hit.body()).isEqualTo(text);
+    assertThat(hit.headers().get("Content-Length")).isEqualTo(Integer.toString(text.length()));
+    assertThat(hit.headers().contains("Content-Encoding")).isFalse();
+  }
+
+  @Test
   void theMemoryStoreStaysWithinItsByteBoundAndReportsEvictions() {
     int each = 60 * 1024;
     long bound = 256 * 1024;
