@@ -76,6 +76,29 @@ class HaulCliTest {
     }
   }
 
+  /** Issue 11: a second run with the same --cache-dir answers from the disk cache without a request. */
+  @Test
+  void getWithACacheDirServesTheSecondRunFromTheCache(OriginServer server, @TempDir Path dir) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(r -> {
+      requests.incrementAndGet();
+      return MockResponse.builder().body("[\"model-a\"]").header("Cache-Control", "max-age=300")
+          .header("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC))).build();
+    });
+    Path cache = dir.resolve("cache");
+    String url = server.url("/api/models").toString();
+    assertThat(run("get", url, "--cache-dir", cache.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode first = new ObjectMapper().readTree(err.toString().trim());
+    assertThat(first.get("cache").asText()).isEqualTo("haul; fwd=uri-miss; fwd-status=200; stored");
+    err.getBuffer().setLength(0);
+    assertThat(run("get", url, "--cache-dir", cache.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode second = new ObjectMapper().readTree(err.toString().trim());
+    assertThat(second.get("cache").asText()).startsWith("haul; hit; ttl=");
+    assertThat(second.get("sha256").asText()).isEqualTo(first.get("sha256").asText());
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
   @Test
   void hashMismatchExitsFiveAndLeavesNothing(OriginServer server, @TempDir Path dir) throws Exception {
     server.enqueue(MockResponse.builder().body(data(1000)).build());
