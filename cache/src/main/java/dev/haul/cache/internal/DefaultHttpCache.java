@@ -427,8 +427,8 @@ public final class DefaultHttpCache implements HttpCache {
       String status) {
     Headers.Builder h = s.headers().toBuilder()
         .set("Age", Long.toString(Math.min(CacheControl.MAX_DELTA_SECONDS, Math.max(0, d.ageMillis() / 1000))));
-    if (!h.build().contains("Content-Length") || s.status() != 204) {
-      h.set("Content-Length", Long.toString(entry.bodySize()));
+    if (s.status() != 204 && s.status() != 304) {
+      h.set("Content-Length", Long.toString(entry.bodySize())); // the stored (decoded) length
     }
     h.add("Cache-Status", NAME + "; " + status);
     return RawResponse.builder().request(request).status(s.status()).headers(h.build()).body(entry.body()).build();
