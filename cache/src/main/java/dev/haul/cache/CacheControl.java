@@ -34,6 +34,9 @@ public final class CacheControl {
 
   /** The directives of every {@code Cache-Control} field of {@code headers}, in order. */
   public static CacheControl of(Headers headers) {
+    if (!headers.contains("Cache-Control")) {
+      return EMPTY; // most requests: no list to build
+    }
     List<String> values = headers.all("Cache-Control");
     if (values.isEmpty()) {
       return EMPTY;

@@ -48,7 +48,7 @@ public final class DefaultHttpCache implements HttpCache {
   private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
       "transfer-encoding", "upgrade", "trailer", "proxy-authenticate", "proxy-authorization", "cache-status");
-  private static final Set<String> CONDITIONALS = Set.of("If-None-Match", "If-Modified-Since", "If-Match",
+  private static final List<String> CONDITIONALS = List.of("If-None-Match", "If-Modified-Since", "If-Match",
       "If-Unmodified-Since", "If-Range");
 
   private final CacheConfig config;
@@ -112,7 +112,7 @@ public final class DefaultHttpCache implements HttpCache {
           .thenCompose(r -> invalidateAfter(request, r))
           .thenApply(r -> withStatus(r, "fwd=method; fwd-status=" + r.status()));
     }
-    if (request.headers().contains("Range") || CONDITIONALS.stream().anyMatch(request.headers()::contains)
+    if (request.headers().contains("Range") || hasConditional(request.headers())
         || CacheControl.of(request.headers()).has("no-store")) {
       return forward(chain, request, "request");
     }
@@ -444,6 +444,15 @@ public final class DefaultHttpCache implements HttpCache {
     return RawResponse.builder().request(x.request).status(504)
         .headers(Headers.of("Content-Length", "0", "Cache-Status", NAME + "; detail=only-if-cached"))
         .body(ResponseBody.empty()).build();
+  }
+
+  private static boolean hasConditional(Headers h) {
+    for (String name : CONDITIONALS) {
+      if (h.contains(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean onlyIfCached(Request request) {
