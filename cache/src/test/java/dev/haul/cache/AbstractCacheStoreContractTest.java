@@ -244,15 +244,15 @@ public abstract class AbstractCacheStoreContractTest {
     CacheStore s = store(bound);
     List<String> evicted = new CopyOnWriteArrayList<>();
     s.addEvictionListener((key, bytes, cause) -> evicted.add(cause));
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+    ExecutorService pool = Executors.newFixedThreadPool(64); // the 64-thread mixed load
     try {
       List<Future<?>> tasks = new ArrayList<>();
       List<Long> sizes = new CopyOnWriteArrayList<>();
-      for (int t = 0; t < 16; t++) {
+      for (int t = 0; t < 64; t++) {
         int thread = t;
         tasks.add(pool.submit(() -> {
           Random r = new Random(thread);
-          for (int i = 0; i < 15; i++) {
+          for (int i = 0; i < 5; i++) {
             String key = "http://h/" + thread + "/" + i;
             put(s, key, head(key, "1"), bytes(1000 + r.nextInt(40_000), i));
             sizes.add(s.size());
