@@ -397,6 +397,9 @@ class HaulCliTest {
     assertThat(out.toString()).contains("SHA-256 verified", "storage received it: no",
         "status 503 with Retry-After, waited 1000 ms", "interrupted: cancelled at", "resumed from ",
         "kept by the journal").containsPattern("connections: +4 at most").contains("segments retried:");
+    // Issue 11: the repeated catalogue call is revalidated once (304), then answered by the cache.
+    assertThat(out.toString()).contains("200, Cache-Status: haul; fwd=stale; fwd-status=304; ttl=",
+        "200, Cache-Status: haul; hit; ttl=").containsPattern("HTTP cache: +2 hits, 1 revalidated \\(304\\), 2 misses, 1 stored");
   }
 
   // Review finding 5: an unquoted -H 'Authorization: Bearer KEY' splits the key into arguments of
