@@ -36,7 +36,11 @@
  *       directive; after a 500, 502, 503, 504 or a failure to reach the origin while validating).
  *   <li>RFC 9211 {@code Cache-Status}: {@code hit}, {@code fwd} ({@code uri-miss}, {@code vary-miss},
  *       {@code stale}, {@code request}, {@code method}, {@code bypass}), {@code fwd-status},
- *       {@code stored}, {@code ttl}, {@code detail}.
+ *       {@code stored}, {@code ttl}, {@code detail}. The field is written with the response head,
+ *       before the body streams: {@code stored} says the cache is writing the body to its store; a
+ *       body that turns out larger than {@code haul.cache.max-entry-size} (no declared length), or
+ *       that is cut or abandoned, is dropped after all (the {@code cacheStored} event and
+ *       {@code stats().stored()} count only what was stored).
  *   <li>Concurrent misses of one URI wait for the first (up to {@code haul.cache.coalesce-timeout})
  *       and then read its stored entry.
  * </ul>

@@ -132,6 +132,21 @@ class HttpCacheValidationTest extends CacheTestSupport {
   }
 
   @Test
+  void staleIfErrorAlsoCoversAStoredResponseWithoutValidators() {
+    routes.put("/nov", r -> ok("kept", "Cache-Control", "max-age=1, stale-if-error=60"));
+    HaulClient client = client(cache(cacheBuilder()));
+    get(client, "/nov");
+    routes.put("/nov", r -> response(500, "broken"));
+    clock.advance(Duration.ofSeconds(5));
+    Response<String> r = get(client, "/nov");
+    assertThat(r.body()).isEqualTo("kept");
+    assertThat(lastRequest("/nov").header("If-None-Match")).isNull();
+    assertThat(cacheStatus(r)).isEqualTo("haul; fwd=stale; fwd-status=500; detail=stale-if-error; ttl=-4");
+    routes.put("/nov", r2 -> ok("new", "Cache-Control", "max-age=1"));
+    assertThat(get(client, "/nov").body()).isEqualTo("new"); // a good answer replaces it
+  }
+
+  @Test
   void theRequestsStaleIfErrorAlsoCoversAnUnreachableOrigin() {
     routes.put("/down", r -> ok("kept", "ETag", "\"k\"", "Cache-Control", "max-age=1"));
     HaulClient client = client(cache(cacheBuilder()));

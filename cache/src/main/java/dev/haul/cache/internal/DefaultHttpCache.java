@@ -211,19 +211,19 @@ public final class DefaultHttpCache implements HttpCache {
           return CompletableFuture.completedFuture(gatewayTimeout(x));
         }
         String label = d.fresh() ? "request" : "stale";
-        if (d.action() == CacheStrategy.Action.VALIDATE) {
-          return fetch(x, conditional(x.request, s), label, entry, () -> {});
-        }
-        entry.body().close();
-        return fetch(x, x.request, label, null, () -> {});
+        // Without validators the request goes as it is; the entry is kept for stale-if-error only.
+        Request network = d.action() == CacheStrategy.Action.VALIDATE ? conditional(x.request, s) : x.request;
+        return fetch(x, network, label, entry, () -> {});
       }
     }
   }
 
   /**
-   * Sends {@code network} (the request, or a conditional one when {@code entry} is the stored
-   * response being validated) and handles the answer; {@code done} runs once the outcome is in
-   * the store (or known not to be), releasing calls coalesced on this one.
+   * Sends {@code network} and handles the answer. With a stored {@code entry}, {@code network} is
+   * either a conditional request validating it (a 304 refreshes it) or, when it has no validators,
+   * the request as it is (the entry then only answers errors, as stale-if-error allows).
+   * {@code done} runs once the outcome is in the store (or known not to be), releasing calls
+   * coalesced on this one.
    */
   private CompletableFuture<RawResponse> fetch(Exchange x, Request network, String label, CacheStore.Entry entry,
       Runnable done) {
@@ -253,7 +253,7 @@ public final class DefaultHttpCache implements HttpCache {
         return CompletableFuture.<RawResponse>failedFuture(cause);
       }
       if (entry != null) {
-        if (resp.status() == 304) {
+        if (resp.status() == 304 && network != x.request) {
           return refreshed(x, entry, resp, requestTime, responseTime, done);
         }
         if (isServerError(resp.status()) && staleIfError(x, entry.response())) {
