@@ -50,7 +50,9 @@
  *   <li>Range requests and partial ({@code 206}) responses pass through and are never stored: neither
  *       store combines partial content. Requests carrying their own validators ({@code If-None-Match},
  *       ...) pass through too.
- *   <li>HEAD is not answered from a stored GET, and a HEAD response does not update one (§4.3.5).
+ *   <li>A HEAD is answered from a fresh stored GET response (its head, {@code Content-Length} of the
+ *       GET body) and otherwise forwarded; a HEAD response neither is stored nor updates a stored GET
+ *       (§4.3.5 allows it to).
  *   <li>Only one variant per URI is kept (§4.1 allows storing several).
  *   <li>{@code must-understand}, and qualified {@code no-cache="field"} / {@code private="field"}
  *       (treated as their unqualified, stricter forms).

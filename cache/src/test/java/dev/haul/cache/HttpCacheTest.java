@@ -220,10 +220,30 @@ class HttpCacheTest extends CacheTestSupport {
   }
 
   @Test
+  void aHeadIsAnsweredByAFreshStoredGetAndOtherwiseForwarded() {
+    routes.put("/h", r -> ok("twelve bytes", "Cache-Control", "max-age=60", "ETag", "\"h\""));
+    HaulClient client = client(cache(cacheBuilder()));
+    Request head = Request.newBuilder(server.url("/h")).method("HEAD", null).build();
+    assertThat(cacheStatus(get(client, head))).isEqualTo("haul; fwd=method; fwd-status=200"); // nothing stored yet
+    get(client, "/h");
+    Response<String> fromStore = get(client, head);
+    assertThat(cacheStatus(fromStore)).isEqualTo("haul; hit; ttl=60");
+    assertThat(fromStore.body()).isEmpty();
+    assertThat(fromStore.headers().get("Content-Length")).isEqualTo("12");
+    assertThat(fromStore.headers().get("ETag")).isEqualTo("\"h\"");
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(cacheStatus(get(client, head))).isEqualTo("haul; fwd=method; fwd-status=200"); // stale: the origin answers
+    assertThat(received.stream().filter(r -> r.method().equals("HEAD")).count()).isEqualTo(2);
+    Response<String> after = get(client, "/h"); // the HEAD's fresh answer was not stored over the GET's
+    assertThat(cacheStatus(after)).isEqualTo("haul; fwd=stale; fwd-status=200; stored");
+    assertThat(after.body()).isEqualTo("twelve bytes");
+  }
+
+  @Test
   void otherMethodsAndRangesPassThroughLabelled() {
     routes.put("/r", r -> ok("x", "Cache-Control", "max-age=60"));
     HaulClient client = client(cache(cacheBuilder()));
-    Response<String> head = get(client, Request.newBuilder(server.url("/r")).method("HEAD", null).build());
+    Response<String> head = get(client, Request.newBuilder(server.url("/r")).method("OPTIONS", null).build());
     assertThat(cacheStatus(head)).isEqualTo("haul; fwd=method; fwd-status=200");
     assertThat(cacheStatus(get(client, "/r", "Range", "bytes=0-0"))).startsWith("haul; fwd=request");
     assertThat(cacheStatus(get(client, "/r", "If-None-Match", "\"x\""))).startsWith("haul; fwd=request");

@@ -105,6 +105,9 @@ public final class DefaultHttpCache implements HttpCache {
     }
     String method = request.method();
     if (!"GET".equals(method)) {
+      if ("HEAD".equals(method) && !passesThrough(request)) {
+        return headFromStoredGet(chain, request, options);
+      }
       if (SAFE.contains(method)) {
         return forward(chain, request, "method");
       }
@@ -112,13 +115,53 @@ public final class DefaultHttpCache implements HttpCache {
           .thenCompose(r -> invalidateAfter(request, r))
           .thenApply(r -> withStatus(r, "fwd=method; fwd-status=" + r.status()));
     }
-    if (request.headers().contains("Range") || hasConditional(request.headers())
-        || CacheControl.of(request.headers()).has("no-store")) {
+    if (passesThrough(request)) {
       return forward(chain, request, "request");
     }
-    CachePolicy policy = options != null && options.chosenPolicy().isPresent() ? options.chosenPolicy().get()
+    return lookup(new Exchange(chain, request, key(request.uri()), policy(request, options)), true);
+  }
+
+  private CachePolicy policy(Request request, CacheOptions options) {
+    return options != null && options.chosenPolicy().isPresent() ? options.chosenPolicy().get()
         : originPolicies.getOrDefault(request.origin(), defaultPolicy);
-    return lookup(new Exchange(chain, request, key(request.uri()), policy), true);
+  }
+
+  /** Ranges, the caller's own validators and no-store go to the origin untouched. */
+  private static boolean passesThrough(Request request) {
+    return request.headers().contains("Range") || hasConditional(request.headers())
+        || CacheControl.of(request.headers()).has("no-store");
+  }
+
+  /**
+   * A HEAD answered by a fresh stored GET response (its head, with the GET body's length); anything
+   * else (nothing stored, stale, another variant) goes to the origin, which is not stored.
+   */
+  private CompletableFuture<RawResponse> headFromStoredGet(Chain chain, Request request, CacheOptions options) {
+    Exchange x = new Exchange(chain, request, key(request.uri()), policy(request, options));
+    CompletableFuture<Optional<CacheStore.Entry>> found;
+    try {
+      found = store.get(x.key);
+    } catch (RuntimeException e) {
+      found = CompletableFuture.failedFuture(e);
+    }
+    return found.exceptionally(e -> Optional.empty()).thenCompose(o -> {
+      CacheStore.Entry entry = o.orElse(null);
+      if (entry != null) {
+        StoredResponse s = entry.response();
+        CacheStrategy.Decision d = varyMatches(s, request)
+            ? CacheStrategy.decide(clock.instant(), request.headers(), s, x.policy.freshnessLifetime(s, mode), mode)
+            : null;
+        entry.body().close();
+        if (d != null && d.action() == CacheStrategy.Action.HIT) {
+          hits.increment();
+          RawResponse full = serve(request, entry, s, d, "hit; ttl=" + d.ttlSeconds());
+          RawResponse head = full.toBuilder().body(ResponseBody.empty()).build();
+          x.listener().cacheHit(request, head);
+          return CompletableFuture.completedFuture(head);
+        }
+      }
+      return forward(chain, request, "method");
+    });
   }
 
   /** One request going through the cache. */
