@@ -13,6 +13,9 @@ import dev.haul.Redirect;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.RetrySettings;
+import dev.haul.cache.CacheStats;
+import dev.haul.cache.HttpCache;
+import dev.haul.cache.HttpDates;
 import dev.haul.download.Download;
 import dev.haul.download.DownloadConfig;
 import dev.haul.download.DownloadEvent;
@@ -128,8 +131,11 @@ final class DemoCommand implements Callable<Integer> {
       HaulConfig config = HaulConfig.builder().retry(RetrySettings.builder().maxRetries(3).build()).build();
       RetryPolicy policy = RetryPolicy.of(
           RetrySettings.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build());
-      try (HaulClient client = Haul.newBuilder().transport(NettyTransport.create()).config(config)
-          .retryPolicy(policy).bearerAuth(BearerAuth.of(KEY, apiOrigin)).addEventListener(stats).build()) {
+      // The catalogue calls go through an HTTP cache (RFC 9111, in memory); the ranged requests of
+      // the download pass through it.
+      try (HttpCache cache = HttpCache.builder().build();
+           HaulClient client = Haul.newBuilder().transport(NettyTransport.create()).config(config)
+          .retryPolicy(policy).bearerAuth(BearerAuth.of(KEY, apiOrigin)).addEventListener(stats).cache(cache).build()) {
         long start = System.nanoTime();
         out.println("1. API " + apiOrigin + ": GET /api/v1/models/1 with a Bearer key");
         out.flush();
@@ -198,6 +204,14 @@ final class DemoCommand implements Callable<Integer> {
             || q.headerList().toString().contains(KEY));
         boolean apiGotKey = api.requests().stream().allMatch(q -> ("Bearer " + KEY).equals(q.header("Authorization")));
         out.println("3. SHA-256 verified: " + r.sha256());
+        out.println("4. The catalogue call again, three times, through the HTTP cache:");
+        for (int i = 0; i < 3; i++) {
+          Response<String> again = client.send(Request.get(api.url("/api/v1/models/1").toString()),
+              BodyHandlers.ofString());
+          List<String> cacheStatus = again.headers().all("Cache-Status");
+          out.println("   " + again.status() + ", Cache-Status: "
+              + (cacheStatus.isEmpty() ? "(none)" : cacheStatus.get(cacheStatus.size() - 1)));
+        }
         out.println();
         out.println("Report");
         out.printf("  requests made:        %d (API %d, storage %d)%n", stats.requests.get(),
@@ -217,6 +231,9 @@ final class DemoCommand implements Callable<Integer> {
             segments.failed.get());
         out.printf("  interrupted at:       %s%n", interruptedAt < 0 ? "(finished first)"
             : interruptedAt + " durable bytes; resumed from " + r.resumedFrom() + " bytes");
+        CacheStats cs = cache.stats();
+        out.printf("  HTTP cache:           %d hits, %d revalidated (304), %d misses, %d stored%n", cs.hits(),
+            cs.conditionalHits(), cs.misses(), cs.stored());
         out.printf("  API received the key: %s; storage received it: %s%n", apiGotKey ? "yes" : "NO", keyLeaked ? "YES (leak!)" : "no");
         out.printf("  bytes:                %d (%s)%n", r.size(), Progress.size(r.size()));
         double download = r.elapsed().toNanos() / 1e9;
@@ -289,7 +306,15 @@ final class DemoCommand implements Callable<Integer> {
             "files":[{"name":"model.safetensors","sizeKB":%d,"hashes":{"SHA256":"%s"},
             "downloadUrl":"%s"}]}]}""".formatted(size / 1024, sha.toUpperCase(Locale.ROOT),
             api.url("/api/download/models/1001"));
-        return MockResponse.builder().header("Content-Type", "application/json").body(json).build();
+        // Catalogue answers are cacheable for the caller only and validated on reuse: the first
+        // answer is stale at once, the 304 that revalidates it makes it fresh for five minutes.
+        String date = HttpDates.format(java.time.Instant.now());
+        if ("\"m1-v1\"".equals(req.header("If-None-Match"))) {
+          return MockResponse.builder().status(304).header("ETag", "\"m1-v1\"").header("Date", date)
+              .header("Cache-Control", "private, max-age=300").build();
+        }
+        return MockResponse.builder().header("Content-Type", "application/json").header("ETag", "\"m1-v1\"")
+            .header("Date", date).header("Cache-Control", "private, max-age=0").body(json).build();
       }
       if (req.path().equals("/api/download/models/1001")) {
         String presigned = storage.url("/files/model.safetensors") + "?X-Amz-Algorithm=AWS4-HMAC-SHA256"

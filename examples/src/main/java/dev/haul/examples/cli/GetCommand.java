@@ -11,6 +11,8 @@ import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.RetrySettings;
 import dev.haul.UnexpectedStatusException;
+import dev.haul.cache.CacheConfig;
+import dev.haul.cache.HttpCache;
 import dev.haul.config.ConfigSource;
 import dev.haul.download.Download;
 import dev.haul.download.DownloadConfig;
@@ -119,6 +121,11 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 of the body")
   String sha256;
 
+  @Option(names = "--cache-dir", paramLabel = "DIR", description = "answer from and store into the RFC 9111 HTTP"
+      + " cache on disk in DIR (created if missing; shared by every run and process using it; haul.cache.* settings"
+      + " apply): a second run while the response is fresh makes no request, a stale one is revalidated")
+  Path cacheDir;
+
   @Option(names = "--json", description = "print one JSON summary line (stdout with -o, stderr otherwise); with -o its"
       + " status is the download's as a whole: 200 for a complete file even if its last part came in a 206")
   boolean json;
@@ -162,8 +169,30 @@ final class GetCommand implements Callable<Integer> {
       }
       builder.bearerAuth(BearerAuth.of(key.trim(), request.origin()));
     }
+    HttpCache cache = cache();
+    if (cache != null) {
+      builder.cache(cache);
+    }
     try (HaulClient client = builder.build()) {
       return output != null || outputDir != null ? toFile(client, request, out, err) : toStdout(client, request, err);
+    } finally {
+      if (cache != null) {
+        cache.close();
+      }
+    }
+  }
+
+  /** The disk cache of {@code --cache-dir} (or {@code haul.cache.dir}), or null without one. */
+  private HttpCache cache() {
+    try {
+      CacheConfig.Builder c = CacheConfig.from(config).toBuilder();
+      if (cacheDir != null) {
+        c.dir(cacheDir);
+      }
+      CacheConfig cc = c.build();
+      return cc.dir().isPresent() ? HttpCache.builder().config(cc).build() : null;
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new HaulCli.UsageException(spec.commandLine(), "cache: " + e.getMessage());
     }
   }
 
@@ -403,7 +432,8 @@ final class GetCommand implements Callable<Integer> {
     }
     stdout.flush();
     String hex = HexFormat.of().formatHex(sha.digest());
-    summary(err, r.status(), n, Duration.ofNanos(System.nanoTime() - start), hex, r.attempts(), r.redirects().size());
+    summary(err, r.status(), n, Duration.ofNanos(System.nanoTime() - start), hex, r.attempts(), r.redirects().size(),
+        r.headers().all("Cache-Status"));
     if (r.status() >= 400) {
       err.println("haul: " + request + " answered " + r.status());
       return HaulCli.HTTP_STATUS;
@@ -417,10 +447,13 @@ final class GetCommand implements Callable<Integer> {
 
   /** The stdout summary: the exchange's attempts and redirects. */
   private void summary(PrintWriter w, int status, long bytes, Duration elapsed, String hex, int attempts,
-      int redirects) throws Exception {
+      int redirects, List<String> cacheStatus) throws Exception {
     Map<String, Object> m = common(status, bytes, elapsed, hex);
     m.put("attempts", attempts);
     m.put("redirects", redirects);
+    if (!cacheStatus.isEmpty()) {
+      m.put("cache", cacheStatus.get(cacheStatus.size() - 1)); // ours is the last (RFC 9211)
+    }
     print(w, m);
   }
 

@@ -76,6 +76,29 @@ class HaulCliTest {
     }
   }
 
+  /** Issue 11: a second run with the same --cache-dir answers from the disk cache without a request. */
+  @Test
+  void getWithACacheDirServesTheSecondRunFromTheCache(OriginServer server, @TempDir Path dir) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(r -> {
+      requests.incrementAndGet();
+      return MockResponse.builder().body("[\"model-a\"]").header("Cache-Control", "max-age=300")
+          .header("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC))).build();
+    });
+    Path cache = dir.resolve("cache");
+    String url = server.url("/api/models").toString();
+    assertThat(run("get", url, "--cache-dir", cache.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode first = new ObjectMapper().readTree(err.toString().trim());
+    assertThat(first.get("cache").asText()).isEqualTo("haul; fwd=uri-miss; fwd-status=200; stored");
+    err.getBuffer().setLength(0);
+    assertThat(run("get", url, "--cache-dir", cache.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode second = new ObjectMapper().readTree(err.toString().trim());
+    assertThat(second.get("cache").asText()).startsWith("haul; hit; ttl=");
+    assertThat(second.get("sha256").asText()).isEqualTo(first.get("sha256").asText());
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
   @Test
   void hashMismatchExitsFiveAndLeavesNothing(OriginServer server, @TempDir Path dir) throws Exception {
     server.enqueue(MockResponse.builder().body(data(1000)).build());
@@ -374,6 +397,9 @@ class HaulCliTest {
     assertThat(out.toString()).contains("SHA-256 verified", "storage received it: no",
         "status 503 with Retry-After, waited 1000 ms", "interrupted: cancelled at", "resumed from ",
         "kept by the journal").containsPattern("connections: +4 at most").contains("segments retried:");
+    // Issue 11: the repeated catalogue call is revalidated once (304), then answered by the cache.
+    assertThat(out.toString()).contains("200, Cache-Status: haul; fwd=stale; fwd-status=304; ttl=",
+        "200, Cache-Status: haul; hit; ttl=").containsPattern("HTTP cache: +2 hits, 1 revalidated \\(304\\), 2 misses, 1 stored");
   }
 
   // Review finding 5: an unquoted -H 'Authorization: Bearer KEY' splits the key into arguments of
