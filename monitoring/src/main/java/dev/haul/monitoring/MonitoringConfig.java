@@ -65,7 +65,7 @@ public final class MonitoringConfig extends AbstractConfig {
   /** The access token. */
   public static final ConfigKey<String> DASHBOARD_TOKEN = ConfigKey.of("haul.dashboard.token",
       ConfigType.of("a token", s -> s.isBlank() ? null : s.trim(), s -> s), null,
-      Validator.of("at least 16 visible characters", s -> s.length() >= 16 && s.chars().allMatch(c -> c > 0x20 && c < 0x7f)),
+      Validator.of("at least 16 of A-Z a-z 0-9 - . _ ~ + / =", MonitoringConfig::isToken),
       "access token (secret): `Authorization: Bearer TOKEN`, or open `/?access=TOKEN` once in a browser").secret();
   /** How often the page refreshes. */
   public static final ConfigKey<Duration> DASHBOARD_REFRESH = ConfigKey.of("haul.dashboard.refresh",
@@ -94,6 +94,10 @@ public final class MonitoringConfig extends AbstractConfig {
 
   private MonitoringConfig(ConfigValues values) {
     super(values);
+  }
+
+  private static boolean isToken(String s) {
+    return s.length() >= 16 && s.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "-._~+/=".indexOf(c) >= 0));
   }
 
   private static Set<Reporter> parseReporters(String text) {
