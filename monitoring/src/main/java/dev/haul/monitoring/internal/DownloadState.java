@@ -1,7 +1,7 @@
 package dev.haul.monitoring.internal;
 
 /** One download as the dashboard shows it. Its events come from several threads: all methods lock. */
-final class DownloadState {
+public final class DownloadState {
 
   /** What the snapshot shows of one download. */
   public record View(String id, String state, long total, long received, double bytesPerSecond,
