@@ -38,6 +38,9 @@ public sealed interface DownloadEvent extends HaulEvent {
   /** It failed. */
   record Failed(String downloadId, long bytes, String failure) implements DownloadEvent {}
 
+  /** It was cancelled ({@code Download.cancel()} or the downloader closing) after {@code bytes}. */
+  record Cancelled(String downloadId, long bytes) implements DownloadEvent {}
+
   /**
    * Where it is, a few times a second while it runs (the snapshot a {@link DownloadListener} gets
    * through {@code onProgress}). Published to the client's event listeners only, so a metrics sink
