@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.haul.BodyHandlers;
+import dev.haul.ConnectionClosedException;
 import dev.haul.Haul;
 import dev.haul.HaulClient;
 import dev.haul.HaulConfig;
@@ -14,6 +15,7 @@ import dev.haul.Origin;
 import dev.haul.Request;
 import dev.haul.RetrySettings;
 import dev.haul.monitoring.internal.MetricNames;
+import dev.haul.testkit.Fault;
 import dev.haul.testkit.MockResponse;
 import dev.haul.testkit.OriginServer;
 import dev.haul.transport.netty.NettyTransport;
@@ -39,7 +41,7 @@ class EndToEndTest {
   private Monitoring monitoring;
   private HaulMetrics metrics;
 
-  /** An API with a flaky endpoint (every other call a 503), a 404 and a redirect. */
+  /** An API with a flaky endpoint (every other call a 503), a 404, a redirect and one that always closes the connection. */
   static OriginServer api() {
     AtomicInteger flaky = new AtomicInteger();
     return OriginServer.builder().dispatcher(request -> switch (request.path()) {
@@ -48,6 +50,7 @@ class EndToEndTest {
       case "/api/flaky" -> flaky.incrementAndGet() % 2 == 1
           ? MockResponse.builder().status(503).body("busy").build() : MockResponse.ok("fine");
       case "/go" -> MockResponse.builder().status(302).header("Location", "/api/models").build();
+      case "/api/broken" -> MockResponse.fault(Fault.CLOSE_AFTER_REQUEST);
       default -> MockResponse.builder().status(404).body("no").build();
     }).start();
   }
@@ -78,6 +81,12 @@ class EndToEndTest {
 
   static void traffic(HaulClient client, OriginServer origin, int rounds) {
     for (int i = 0; i < rounds; i++) {
+      try {
+        client.send(Request.newBuilder(origin.url("/api/broken")).build(), BodyHandlers.ofString());
+        throw new AssertionError("the broken endpoint answered");
+      } catch (ConnectionClosedException expected) {
+        // retried, then given up: an error by type
+      }
       Request models = Request.newBuilder(origin.url("/api/models?token=" + CANARY + "&page=" + i))
           .header("Authorization", "Bearer " + CANARY).header("Cookie", "session=" + CANARY).build();
       client.send(models, BodyHandlers.ofString());
@@ -106,7 +115,10 @@ class EndToEndTest {
     assertThat(prom.body()).doesNotContain(CANARY).doesNotContain("/api/models");
 
     long calls = registry.timer(prefix + "requests").getCount();
-    assertThat(calls).isEqualTo(4L * rounds);
+    assertThat(calls).isEqualTo(5L * rounds);
+    assertThat(registry.meter(prefix + "errors.ConnectionClosedException").getCount()).isEqualTo(rounds);
+    assertThat(registry.meter(prefix + "requests-failed").getCount()).isEqualTo(rounds);
+    assertThat(registry.counter(prefix + "retries-given-up").getCount()).isEqualTo(rounds);
     assertThat(registry.meter(prefix + "responses.5xx").getCount()).isEqualTo(rounds);
     assertThat(registry.meter(prefix + "retries.status-503").getCount()).isEqualTo(rounds);
     assertThat(registry.meter(prefix + "redirects").getCount()).isEqualTo(rounds);
@@ -151,6 +163,11 @@ class EndToEndTest {
         .isEqualTo(registry.counter(prefix + "bytes-received").getCount()).isPositive();
     assertThat(PrometheusText.value(samples, "haul_origin_requests", Map.of("origin", token, "quantile", "0.99")))
         .isCloseTo(registry.timer(prefix + "requests").getSnapshot().get99thPercentile() / 1e9, within(1e-9));
+    assertThat(PrometheusText.value(samples, "haul_origin_errors_total",
+        Map.of("origin", token, "type", "ConnectionClosedException"))).isEqualTo(rounds);
+    assertThat(PrometheusText.value(samples, "haul_errors_total", Map.of("type", "ConnectionClosedException")))
+        .isEqualTo(rounds);
+    assertThat(s.path("overview").path("errors").path("ConnectionClosedException").asLong()).isEqualTo(rounds);
     assertThat(samples).anyMatch(x -> x.name().equals("jvm_memory_heap_used") && x.value() > 0);
     assertThat(samples).allSatisfy(x -> assertThat(x.labels().values()).noneMatch(v -> v.contains(CANARY)));
   }

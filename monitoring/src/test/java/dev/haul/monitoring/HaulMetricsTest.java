@@ -355,6 +355,18 @@ class HaulMetricsTest {
   }
 
   @Test
+  void aCancelledDownloadEndsWithoutCountingAsFailed() {
+    metrics.moduleEvent(new DownloadEvent.Started("4", 1000, 0, 1));
+    metrics.moduleEvent(new DownloadEvent.Cancelled("4", 100));
+    assertThat(gauge("haul.downloads.active")).isEqualTo(0);
+    assertThat(count("haul.downloads.cancelled")).isEqualTo(1);
+    assertThat(count("haul.downloads.failed")).isZero();
+    assertThat(count("haul.downloads.bytes")).isEqualTo(100);
+    assertThat(metrics.engine().downloads().finished()).singleElement()
+        .satisfies(d -> assertThat(d.state()).isEqualTo("cancelled"));
+  }
+
+  @Test
   void eventsOfOtherModulesAreIgnored() {
     metrics.moduleEvent(() -> "cache");
     metrics.moduleEvent(new Foreign("download")); // no downloadId

@@ -25,6 +25,7 @@ public final class DownloadTracker {
   private final Meter started;
   private final Meter completed;
   private final Meter failed;
+  private final Meter cancelled;
   private final Counter bytes;
   private final Counter restarts;
   private final Counter resumes;
@@ -38,6 +39,7 @@ public final class DownloadTracker {
     started = registry.meter("haul.downloads.started");
     completed = registry.meter("haul.downloads.completed");
     failed = registry.meter("haul.downloads.failed");
+    cancelled = registry.meter("haul.downloads.cancelled");
     bytes = registry.counter("haul.downloads.bytes");
     restarts = registry.counter("haul.downloads.restarts");
     resumes = registry.counter("haul.downloads.resumes");
@@ -103,6 +105,10 @@ public final class DownloadTracker {
         failed.mark();
         end(id, EventFields.getLong(event, "bytes", 0), "failed", EventFields.getString(event, "failure"));
       }
+      case "Cancelled" -> {
+        cancelled.mark();
+        end(id, EventFields.getLong(event, "bytes", 0), "cancelled", null);
+      }
       default -> { }
     }
   }
@@ -157,6 +163,10 @@ public final class DownloadTracker {
 
   public long bytes() {
     return bytes.getCount();
+  }
+
+  public long cancelled() {
+    return cancelled.getCount();
   }
 
   public long restarts() {

@@ -128,6 +128,7 @@ public final class Snapshots {
     o.put("started", d.started());
     o.put("completed", d.completed());
     o.put("failed", d.failed());
+    o.put("cancelled", d.cancelled());
     o.put("bytes", d.bytes());
     o.put("restarts", d.restarts());
     o.put("resumes", d.resumes());

@@ -157,7 +157,7 @@
     const d = s.downloads;
     el('downloads-empty').hidden = d.seen;
     el('downloads-summary').textContent = d.seen
-      ? 'active ' + d.active.length + ' · completed ' + d.completed + ' · failed ' + d.failed + ' · ' + fmtBytes(d.bytes)
+      ? 'active ' + d.active.length + ' · completed ' + d.completed + ' · failed ' + d.failed + ' · cancelled ' + d.cancelled + ' · ' + fmtBytes(d.bytes)
         + ' received · segments ' + d.segmentsActive + ' · restarts ' + d.restarts + ' · resumes ' + d.resumes
       : '';
     const list = d.active.map((x) => {
