@@ -32,7 +32,7 @@ public final class MonitoringModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    registryBinder(binder()).setDefault().toProvider(NewRegistry.class);
+    registryBinder(binder()).setDefault().toProvider(NewRegistry.class).in(Singleton.class);
     configBinder(binder()).setDefault().toInstance(MonitoringConfig.defaults());
     CoreModule.eventListenerFactories(binder()).addBinding().to(HaulMetrics.class);
     CoreModule.eventListeners(binder()).addBinding().to(HaulMetrics.class);
