@@ -376,6 +376,65 @@ class HaulCliTest {
         "kept by the journal").containsPattern("connections: +4 at most").contains("segments retried:");
   }
 
+  /** Issue 12: the dashboard's URL on its own line, live data on it, a metrics summary, and a load until interrupted. */
+  @Test
+  void demoWithTheDashboardServesLiveDataUntilInterrupted() throws Exception {
+    System.setProperty("haul.dashboard.port", "0");
+    java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread demo = new Thread(() -> code.set(run("demo", "--size-mb", "8", "--dashboard")), "demo");
+    try {
+      demo.start();
+      java.util.regex.Pattern urlLine = java.util.regex.Pattern.compile("(?m)^(http://127\\.0\\.0\\.1:\\d+/)$");
+      String url = waitFor(() -> {
+        java.util.regex.Matcher m = urlLine.matcher(out.toString());
+        return m.find() ? m.group(1) : null;
+      });
+      waitFor(() -> out.toString().contains("Keeping a light load running") ? "" : null);
+      assertThat(out.toString()).contains("Metrics (haul-monitoring's registry)", "retries.status-503 1",
+          "downloads: 1 completed");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Supplier<Long> requests = () -> {
+        try {
+          String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/snapshot")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("overview").path("requests").asLong();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+      long before = requests.get();
+      waitFor(() -> requests.get() > before ? "" : null); // the load moves the numbers
+      waitFor(() -> {
+        try {
+          String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/snapshot")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          return body.contains("\"active\":[{") ? "" : null; // a download of the load is running
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+    } finally {
+      demo.interrupt();
+      demo.join(30_000);
+      System.clearProperty("haul.dashboard.port");
+    }
+    assertThat(demo.isAlive()).isFalse();
+    assertThat(code.get()).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("Load stopped.");
+  }
+
+  private static <T> T waitFor(java.util.function.Supplier<T> found) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      T t = found.get();
+      if (t != null) {
+        return t;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("timed out");
+  }
+
   // Review finding 5: an unquoted -H 'Authorization: Bearer KEY' splits the key into arguments of
   // its own, and picocli echoed them: "Unmatched arguments from index 4: 'Bearer', 'sk-...'".
   @Test
