@@ -25,13 +25,14 @@ import java.net.URI;
  * {@code http://127.0.0.1:8080}, at most {@code haul.metrics.max-origins} of them, the rest under
  * {@code other}; never a path or a query): {@code haul.<origin>.requests} (timer of whole calls,
  * retries and redirects included), {@code .time-to-headers}, {@code .attempts},
- * {@code .requests-failed}, {@code .responses.2xx}..., {@code .errors.<ExceptionType>},
+ * {@code .requests-failed}, {@code .requests-cancelled} (ended by the caller or the client closing; not
+ * in {@code requests} nor {@code requests-failed}), {@code .responses.2xx}..., {@code .errors.<ExceptionType>},
  * {@code .bytes-received}, {@code .bytes-sent}, {@code .connections.new|reused|reuse-ratio|created},
  * {@code .connections.closed.<reason>}, {@code .pool.leased|idle|pending|acquire-wait},
  * {@code .retries.<status-N or ExceptionType>}, {@code .retries-given-up},
  * {@code .retry-budget-exhausted}, {@code .redirects}, {@code .stale-connection-retries},
  * {@code .circuit-state} (0 closed, 1 open, 2 half-open); totals {@code haul.requests},
- * {@code haul.requests-failed}, {@code haul.requests-active}, {@code haul.errors.<type>};
+ * {@code haul.requests-failed}, {@code haul.requests-cancelled}, {@code haul.requests-active}, {@code haul.errors.<type>};
  * {@code haul.downloads.*}, {@code haul.cache.*}; and the JVM's {@code jvm.memory.*},
  * {@code jvm.buffers.*}, {@code jvm.gc.*}.
  */

@@ -35,7 +35,7 @@ public final class PrometheusExposition {
   public static final String CONTENT_TYPE = TextFormat.CONTENT_TYPE_004;
 
   private static final List<String> PER_ORIGIN = List.of("requests", "time-to-headers", "attempts",
-      "requests-failed", "bytes-received", "bytes-sent", "redirects", "retries-given-up",
+      "requests-failed", "requests-cancelled", "bytes-received", "bytes-sent", "redirects", "retries-given-up",
       "retry-budget-exhausted", "stale-connection-retries", "circuit-state", "connections.new",
       "connections.reused", "connections.reuse-ratio", "connections.created", "pool.leased", "pool.idle",
       "pool.pending", "pool.acquire-wait");

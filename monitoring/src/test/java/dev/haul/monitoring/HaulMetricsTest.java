@@ -132,6 +132,25 @@ class HaulMetricsTest {
   }
 
   @Test
+  void aCancelledCallIsCountedAsCancelledNeitherAsACallNorAsAFailure() {
+    EventListener l = callListener("http://api.example:1234/");
+    Request r = get("http://api.example:1234/");
+    l.callStart(r);
+    l.callFailed(r, new java.util.concurrent.CancellationException("cancelled"), Duration.ofMillis(5));
+    EventListener closed = callListener("http://api.example:1234/");
+    closed.callStart(r);
+    closed.callFailed(r, new dev.haul.ClientClosedException(URI.create("http://api.example:1234/"), SendState.NOT_SENT),
+        Duration.ofMillis(5));
+    assertThat(count(API + "requests-cancelled")).isEqualTo(2);
+    assertThat(count("haul.requests-cancelled")).isEqualTo(2);
+    assertThat(count(API + "requests")).isZero();
+    assertThat(count(API + "requests-failed")).isZero();
+    assertThat(count("haul.requests-failed")).isZero();
+    assertThat(count("haul.requests-active")).isZero();
+    assertThat(registry.getNames()).noneMatch(n -> n.contains("errors."));
+  }
+
+  @Test
   void aFinal5xxIsAFailedCallAndAFinal4xxIsNot() {
     transport.enqueue(404, "no").enqueue(500, "boom");
     HaulConfig noRetry = HaulConfig.builder().retry(RetrySettings.builder().maxRetries(0).build()).build();

@@ -1,5 +1,6 @@
 package dev.haul.monitoring.internal;
 
+import dev.haul.CallCancelledException;
 import dev.haul.CircuitState;
 import dev.haul.HaulException;
 import dev.haul.Origin;
@@ -10,6 +11,7 @@ import dev.haul.spi.Call;
 import dev.haul.spi.EventListener;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 
 /**
  * The listener of one call: its state lives in plain fields (one call's events arrive in order),
@@ -138,6 +140,13 @@ final class CallMetrics implements EventListener {
   @Override
   public void callFailed(Request request, Throwable failure, Duration elapsed) {
     OriginMetrics o = callOrigin();
+    if (failure instanceof CancellationException || failure instanceof CallCancelledException) {
+      // The caller (or the client closing) ended it: says nothing about the origin.
+      o.cancelledCalls.mark();
+      engine.callsCancelled.mark();
+      finish();
+      return;
+    }
     o.requests.update(elapsed);
     o.failedCalls.mark();
     o.errors.get(failure.getClass()).mark();

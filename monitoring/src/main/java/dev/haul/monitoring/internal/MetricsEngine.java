@@ -30,6 +30,7 @@ public final class MetricsEngine {
   private final Bounded<Origin, OriginMetrics> origins;
   final Timer calls;
   final Meter callsFailed;
+  final Meter callsCancelled;
   final Counter activeCalls;
   final Bounded<Class<?>, Meter> errors;
   private final DownloadTracker downloads;
@@ -42,6 +43,7 @@ public final class MetricsEngine {
         () -> new OriginMetrics(registry, MetricNames.OTHER, MetricNames.OTHER));
     this.calls = registry.timer("haul.requests", () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
     this.callsFailed = registry.meter("haul.requests-failed");
+    this.callsCancelled = registry.meter("haul.requests-cancelled");
     this.activeCalls = registry.counter("haul.requests-active");
     this.errors = new Bounded<>(64, t -> registry.meter("haul.errors." + MetricNames.segment(t.getSimpleName())),
         () -> registry.meter("haul.errors.other"));
@@ -126,6 +128,10 @@ public final class MetricsEngine {
 
   public Meter callsFailed() {
     return callsFailed;
+  }
+
+  public Meter callsCancelled() {
+    return callsCancelled;
   }
 
   public Counter activeCalls() {

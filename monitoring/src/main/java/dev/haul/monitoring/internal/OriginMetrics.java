@@ -27,6 +27,7 @@ public final class OriginMetrics {
   final Timer timeToHeaders;
   final Meter attempts;
   final Meter failedCalls;
+  final Meter cancelledCalls;
   private final Meter[] statusClasses = new Meter[6];
   final Bounded<Class<?>, Meter> errors;
   final Counter bytesReceived;
@@ -51,6 +52,7 @@ public final class OriginMetrics {
     timeToHeaders = timer("time-to-headers");
     attempts = registry.meter(prefix + "attempts");
     failedCalls = registry.meter(prefix + "requests-failed");
+    cancelledCalls = registry.meter(prefix + "requests-cancelled");
     for (int i = 1; i <= 5; i++) {
       statusClasses[i] = registry.meter(prefix + "responses." + i + "xx");
     }
@@ -143,6 +145,10 @@ public final class OriginMetrics {
 
   public Timer timeToHeaders() {
     return timeToHeaders;
+  }
+
+  public Meter cancelledCalls() {
+    return cancelledCalls;
   }
 
   public Meter failedCalls() {

@@ -50,6 +50,7 @@ public final class Snapshots {
     long failed = engine.callsFailed().getCount();
     o.put("requests", count);
     o.put("failed", failed);
+    o.put("cancelled", engine.callsCancelled().getCount());
     o.put("active", engine.activeCalls().getCount());
     o.put("successRate", count == 0 ? 1.0 : (double) (count - failed) / count);
     o.put("ratePerSecond1m", calls.getOneMinuteRate());
@@ -78,6 +79,7 @@ public final class Snapshots {
     long failed = m.failedCalls().getCount();
     o.put("requests", requests);
     o.put("failed", failed);
+    o.put("cancelled", m.cancelledCalls().getCount());
     putPercentiles(o, m.requests().getSnapshot());
     o.put("timeToHeadersP99Millis", m.timeToHeaders().getSnapshot().get99thPercentile() / 1e6);
     Map<String, Long> statuses = new LinkedHashMap<>();
