@@ -83,7 +83,7 @@ public final class OriginMetrics {
     Gauges.register(registry, prefix + "connections.created", () -> pool == null ? 0L : pool.created());
     closedByReason = new Bounded<>(MAX_KEYS,
         reason -> Gauges.register(registry, prefix + "connections.closed." + reason, () -> closed(reason)),
-        () -> Gauges.register(registry, prefix + "connections.closed.other", () -> 0L));
+        () -> Gauges.register(registry, prefix + "connections.closed.other", this::closedOther));
   }
 
   private Timer timer(String name) {
@@ -129,6 +129,21 @@ public final class OriginMetrics {
     long n = 0;
     for (var e : p.closedByReason().entrySet()) {
       if (MetricNames.segment(e.getKey()).equals(segment)) {
+        n += e.getValue();
+      }
+    }
+    return n;
+  }
+
+  /** Closed connections whose reason has no series of its own (past the cap on reasons). */
+  private long closedOther() {
+    PoolStats p = pool;
+    if (p == null) {
+      return 0;
+    }
+    long n = 0;
+    for (var e : p.closedByReason().entrySet()) {
+      if (!closedByReason.view().containsKey(MetricNames.segment(e.getKey()))) {
         n += e.getValue();
       }
     }
