@@ -37,4 +37,29 @@ public sealed interface DownloadEvent extends HaulEvent {
 
   /** It failed. */
   record Failed(String downloadId, long bytes, String failure) implements DownloadEvent {}
+
+  /** It was cancelled ({@code Download.cancel()} or the downloader closing) after {@code bytes}. */
+  record Cancelled(String downloadId, long bytes) implements DownloadEvent {}
+
+  /**
+   * Where it is, a few times a second while it runs (the snapshot a {@link DownloadListener} gets
+   * through {@code onProgress}). Published to the client's event listeners only, so a metrics sink
+   * can show a progress bar and a rate; a {@link DownloadListener} hears progress through
+   * {@code onProgress} instead.
+   *
+   * @param total the file's length, or -1 while it is unknown
+   * @param received bytes written to the {@code .part} file
+   * @param durable bytes the journal has recorded as on disk
+   * @param segments connections at work
+   * @param bytesPerSecond the download's moving-average rate
+   */
+  record Progress(String downloadId, long total, long received, long durable, int segments,
+      double bytesPerSecond) implements DownloadEvent {
+
+    /** The event for {@code progress} of download {@code downloadId}. */
+    public static Progress of(String downloadId, DownloadProgress progress) {
+      return new Progress(downloadId, progress.total().orElse(-1), progress.received(),
+          progress.durable(), progress.segments().size(), progress.bytesPerSecond());
+    }
+  }
 }

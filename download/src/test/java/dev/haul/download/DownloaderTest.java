@@ -194,6 +194,9 @@ class DownloaderTest extends DownloadTestSupport {
     awaitProgress(d, p -> p.durable() >= SIZE / 4);
     d.cancel();
     assertThatThrownBy(() -> d.result().join()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    // The client's listeners heard that it was cancelled (a metrics sink stops showing it as running).
+    assertThat(moduleEvents).filteredOn(e -> e instanceof DownloadEvent.Cancelled).singleElement()
+        .satisfies(e -> assertThat(((DownloadEvent.Cancelled) e).bytes()).isPositive());
     assertThat(Files.exists(dir.resolve("model.bin.part.journal"))).isTrue();
     assertThat(Files.exists(target)).isFalse();
 

@@ -7,6 +7,7 @@ import dev.haul.download.Download;
 import dev.haul.download.DownloadConfig;
 import dev.haul.download.DownloadEvent;
 import dev.haul.download.DownloadListener;
+import dev.haul.download.DownloadProgress;
 import dev.haul.download.DownloadRequest;
 import dev.haul.download.DownloadStrategy;
 import dev.haul.download.Downloader;
@@ -164,11 +165,13 @@ public final class DefaultDownloader implements Downloader {
   }
 
   void progress(DownloadTask task) {
+    DownloadProgress progress = task.progress();
     try {
-      listener.onProgress(task, task.progress());
+      listener.onProgress(task, progress);
     } catch (RuntimeException e) {
       report(listener, e);
     }
+    client.events().moduleEvent(DownloadEvent.Progress.of(task.id(), progress)); // guarded by the client
   }
 
   private void report(Object l, RuntimeException e) {

@@ -212,6 +212,7 @@ final class DownloadTask implements Download {
 
   private void finishCancelled() {
     state = DownloadProgress.State.CANCELLED;
+    publish(new DownloadEvent.Cancelled(id, progress().received()));
     result.completeExceptionally(new CancellationException("download " + id + " was cancelled"));
   }
 

@@ -16,6 +16,7 @@ import dev.haul.RetrySettings;
 import dev.haul.cache.CacheStats;
 import dev.haul.cache.HttpCache;
 import dev.haul.cache.HttpDates;
+import dev.haul.config.ConfigSource;
 import dev.haul.download.Download;
 import dev.haul.download.DownloadConfig;
 import dev.haul.download.DownloadEvent;
@@ -25,6 +26,9 @@ import dev.haul.download.DownloadRequest;
 import dev.haul.download.DownloadResult;
 import dev.haul.download.DownloadStrategy;
 import dev.haul.download.Downloader;
+import dev.haul.monitoring.HaulMetrics;
+import dev.haul.monitoring.Monitoring;
+import dev.haul.monitoring.MonitoringConfig;
 import dev.haul.spi.EventListener;
 import dev.haul.spi.RetryPolicy;
 import dev.haul.testkit.Fault;
@@ -53,6 +57,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,13 +87,38 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--size-mb", defaultValue = "300", description = "size of the generated model file (default: ${DEFAULT-VALUE})")
   int sizeMb;
 
+  @Option(names = "--dashboard", description = {"serve the live dashboard (haul.dashboard.* keys; default port 9464),",
+      "print its URL, and after the job keep a light load running until interrupted (Ctrl-C)"})
+  boolean dashboard;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = Files.createTempDirectory("haul-demo");
+    Thread hook = null;
+    if (dashboard) {
+      // Ctrl-C ends the endless load: stop it, close the dashboard and client, remove the files.
+      Thread main = Thread.currentThread();
+      hook = new Thread(() -> {
+        main.interrupt();
+        try {
+          main.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "haul-demo-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
     try {
       return run(out, dir);
     } finally {
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it waits for this thread
+        }
+      }
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
       }
@@ -106,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
     // Storage is throttled until the demo interrupts itself, so the interruption lands mid-download.
     AtomicBoolean slow = new AtomicBoolean(true);
     // About two seconds for the whole file over all connections: time to interrupt at a third.
-    long throttle = Math.max(16 * 1024, size / 200 / SEGMENTS);
+    AtomicLong throttle = new AtomicLong(Math.max(16 * 1024, size / 200 / SEGMENTS));
     StaticContent storageContent = StaticContent.create()
         .add("/files/model.safetensors", model, "application/octet-stream")
         .transform((req, resp) -> {
@@ -115,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
           }
           MockResponse.Builder b = resp.toBuilder();
           if (slow.get()) {
-            b.throttle(throttle, Duration.ofMillis(10));
+            b.throttle(throttle.get(), Duration.ofMillis(10));
           }
           // Injected fault: the first body is reset after an eighth of the file.
           if ((resp.status() == 200 || resp.status() == 206) && bodies.getAndIncrement() == 0) {
@@ -131,11 +161,20 @@ final class DemoCommand implements Callable<Integer> {
       HaulConfig config = HaulConfig.builder().retry(RetrySettings.builder().maxRetries(3).build()).build();
       RetryPolicy policy = RetryPolicy.of(
           RetrySettings.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build());
+      MonitoringConfig monitoringConfig = MonitoringConfig.from(ConfigSource.system()).toBuilder()
+          .dashboardEnabled(dashboard).build();
+      HaulMetrics metrics = HaulMetrics.create(new com.codahale.metrics.MetricRegistry(), monitoringConfig);
       // The catalogue calls go through an HTTP cache (RFC 9111, in memory); the ranged requests of
       // the download pass through it.
       try (HttpCache cache = HttpCache.builder().build();
-           HaulClient client = Haul.newBuilder().transport(NettyTransport.create()).config(config)
-          .retryPolicy(policy).bearerAuth(BearerAuth.of(KEY, apiOrigin)).addEventListener(stats).cache(cache).build()) {
+          HaulClient client = metrics.installOn(Haul.newBuilder()).transport(NettyTransport.create()).config(config)
+          .retryPolicy(policy).bearerAuth(BearerAuth.of(KEY, apiOrigin)).addEventListener(stats).cache(cache).build();
+          Monitoring monitoring = Monitoring.start(client, metrics, monitoringConfig)) {
+        if (monitoring.dashboard().isPresent()) {
+          out.println("Dashboard (live; nothing on it is fetched from the internet):");
+          out.println(monitoring.dashboard().get().uri());
+          out.flush();
+        }
         long start = System.nanoTime();
         out.println("1. API " + apiOrigin + ": GET /api/v1/models/1 with a Bearer key");
         out.flush();
@@ -240,8 +279,17 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  resumed download:     %.2f s, %.1f MiB/s%n", download,
             (r.size() - r.resumedFrom()) / Math.max(1e-3, download) / (1 << 20));
         out.printf(Locale.ROOT, "  whole job:            %.2f s (including the 1 s Retry-After)%n", seconds);
+        MetricsSummary.print(out, metrics.registry());
         out.flush();
-        return keyLeaked || !apiGotKey ? HaulCli.FAILED : HaulCli.OK;
+        if (keyLeaked || !apiGotKey) {
+          return HaulCli.FAILED;
+        }
+        if (dashboard) {
+          throttle.set(Math.max(16 * 1024, size / 1000 / SEGMENTS)); // about ten seconds a download
+          slow.set(true);
+          new DemoLoad(client, api, settings, downloadUrl, expected, dir).run(out);
+        }
+        return HaulCli.OK;
       }
     } catch (HaulException e) {
       out.println("demo failed: " + e.getMessage());
@@ -282,6 +330,7 @@ final class DemoCommand implements Callable<Integer> {
     private final String sha;
     private final long size;
     private final AtomicInteger modelCalls = new AtomicInteger();
+    private final AtomicInteger statusCalls = new AtomicInteger();
 
     CatalogueApi(OriginServer api, OriginServer storage, String sha, long size) {
       this.api = api;
@@ -315,6 +364,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         return MockResponse.builder().header("Content-Type", "application/json").header("ETag", "\"m1-v1\"")
             .header("Date", date).header("Cache-Control", "private, max-age=0").body(json).build();
+      }
+      if (req.path().equals("/api/v1/status")) {
+        // Injected fault for the dashboard's load: every fifth call is briefly overloaded (retried).
+        return statusCalls.incrementAndGet() % 5 == 0
+            ? MockResponse.builder().status(503).body("busy").build()
+            : MockResponse.builder().header("Content-Type", "application/json").body("{\"ok\":true}").build();
       }
       if (req.path().equals("/api/download/models/1001")) {
         String presigned = storage.url("/files/model.safetensors") + "?X-Amz-Algorithm=AWS4-HMAC-SHA256"

@@ -22,6 +22,9 @@ import dev.haul.download.DownloadRequest;
 import dev.haul.download.DownloadResult;
 import dev.haul.download.DownloadStrategy;
 import dev.haul.download.Downloader;
+import dev.haul.monitoring.HaulMetrics;
+import dev.haul.monitoring.Monitoring;
+import dev.haul.monitoring.MonitoringConfig;
 import dev.haul.transport.netty.NettyTransport;
 import dev.haul.transport.netty.NettyTransportConfig;
 import java.io.InputStream;
@@ -102,6 +105,10 @@ final class GetCommand implements Callable<Integer> {
       + " (a line at every quarter)")
   boolean progressFlag;
 
+  @Option(names = "--dashboard", description = "serve the live dashboard while the transfer runs (haul.dashboard.* keys;"
+      + " default port 9464); its URL goes to stderr on a line of its own")
+  boolean dashboardFlag;
+
   @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'", description = "add a request header (repeatable)")
   List<String> headers = new ArrayList<>();
 
@@ -173,7 +180,19 @@ final class GetCommand implements Callable<Integer> {
     if (cache != null) {
       builder.cache(cache);
     }
-    try (HaulClient client = builder.build()) {
+    MonitoringConfig monitoringConfig = null;
+    HaulMetrics metrics = null;
+    if (dashboardFlag) {
+      monitoringConfig = MonitoringConfig.from(ConfigSource.system()).toBuilder().dashboardEnabled(true).build();
+      metrics = HaulMetrics.create(new com.codahale.metrics.MetricRegistry(), monitoringConfig);
+      metrics.installOn(builder);
+    }
+    try (HaulClient client = builder.build();
+        Monitoring monitoring = metrics == null ? null : Monitoring.start(client, metrics, monitoringConfig)) {
+      if (monitoring != null) {
+        err.println(monitoring.dashboard().orElseThrow().uri()); // stdout may carry the body
+        err.flush();
+      }
       return output != null || outputDir != null ? toFile(client, request, out, err) : toStdout(client, request, err);
     } finally {
       if (cache != null) {

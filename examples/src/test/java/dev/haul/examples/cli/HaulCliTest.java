@@ -402,6 +402,108 @@ class HaulCliTest {
         "200, Cache-Status: haul; hit; ttl=").containsPattern("HTTP cache: +2 hits, 1 revalidated \\(304\\), 2 misses, 1 stored");
   }
 
+  /** Issue 12: the dashboard's URL on its own line, live data on it, a metrics summary, and a load until interrupted. */
+  @Test
+  void demoWithTheDashboardServesLiveDataUntilInterrupted() throws Exception {
+    System.setProperty("haul.dashboard.port", "0");
+    java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread demo = new Thread(() -> code.set(run("demo", "--size-mb", "8", "--dashboard")), "demo");
+    try {
+      demo.start();
+      java.util.regex.Pattern urlLine = java.util.regex.Pattern.compile("(?m)^(http://127\\.0\\.0\\.1:\\d+/)$");
+      String url = waitFor(() -> {
+        java.util.regex.Matcher m = urlLine.matcher(out.toString());
+        return m.find() ? m.group(1) : null;
+      });
+      waitFor(() -> out.toString().contains("Keeping a light load running") ? "" : null);
+      assertThat(out.toString()).contains("Metrics (haul-monitoring's registry)", "retries.status-503 1",
+          "downloads: 1 completed");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Supplier<Long> requests = () -> {
+        try {
+          String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/snapshot")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("overview").path("requests").asLong();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+      long before = requests.get();
+      waitFor(() -> requests.get() > before ? "" : null); // the load moves the numbers
+      waitFor(() -> {
+        try {
+          String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/snapshot")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          return body.contains("\"active\":[{") ? "" : null; // a download of the load is running
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+    } finally {
+      demo.interrupt();
+      demo.join(30_000);
+      System.clearProperty("haul.dashboard.port");
+    }
+    assertThat(demo.isAlive()).isFalse();
+    assertThat(code.get()).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("Load stopped.");
+  }
+
+  /** Issue 12: {@code get --dashboard} serves the dashboard during the transfer; its URL goes to stderr alone on a line. */
+  @Test
+  void getWithTheDashboardShowsTheDownloadWhileItRuns(OriginServer server, @TempDir Path dir) throws Exception {
+    byte[] body = data(6_000_000);
+    server.setDispatcher(StaticContent.create().add("/model.bin", body, "application/octet-stream")
+        .transform((req, resp) -> resp.toBuilder().throttle(64 * 1024, java.time.Duration.ofMillis(50)).build()));
+    Path file = dir.resolve("model.bin");
+    System.setProperty("haul.dashboard.port", "0");
+    java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread get = new Thread(() -> code.set(run("get", server.url("/model.bin?token=sk-canary-3").toString(),
+        "-o", file.toString(), "--json", "--dashboard")), "get");
+    String url;
+    try {
+      get.start();
+      java.util.regex.Pattern urlLine = java.util.regex.Pattern.compile("(?m)^(http://127\\.0\\.0\\.1:\\d+/)$");
+      url = waitFor(() -> {
+        java.util.regex.Matcher m = urlLine.matcher(err.toString());
+        return m.find() ? m.group(1) : null;
+      });
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String running = waitFor(() -> {
+        try {
+          String snapshot = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/snapshot")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          return snapshot.contains("\"active\":[{") ? snapshot : null;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertThat(running).doesNotContain("sk-canary-3").doesNotContain("model.bin");
+    } finally {
+      get.join(120_000);
+      System.clearProperty("haul.dashboard.port");
+    }
+    assertThat(code.get()).as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(body);
+    assertThat(new ObjectMapper().readTree(out.toString().trim()).get("status").asInt()).isEqualTo(200);
+    assertThat(java.net.http.HttpClient.newHttpClient().sendAsync(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).handle((r, e) -> e != null).get())
+        .as("the dashboard stopped with the command").isTrue();
+  }
+
+  private static <T> T waitFor(java.util.function.Supplier<T> found) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      T t = found.get();
+      if (t != null) {
+        return t;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("timed out");
+  }
+
   // Review finding 5: an unquoted -H 'Authorization: Bearer KEY' splits the key into arguments of
   // its own, and picocli echoed them: "Unmatched arguments from index 4: 'Bearer', 'sk-...'".
   @Test
