@@ -114,6 +114,14 @@ public final class RawNettyBench implements BenchClient, ManualRanges.Fetcher {
     return e;
   }
 
+  /** GETs {@code uri} and returns its body (what {@link #get} reads and counts). */
+  public byte[] getBody(URI uri) throws Exception {
+    ToBytes e = new ToBytes(uri);
+    send(e);
+    await(e);
+    return e.bytes();
+  }
+
   @Override
   public long download(URI uri, Path file) throws Exception {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -395,6 +403,10 @@ public final class RawNettyBench implements BenchClient, ManualRanges.Fetcher {
     @Override
     long result() {
       return received;
+    }
+
+    byte[] bytes() {
+      return body.length == received ? body : Arrays.copyOf(body, (int) received);
     }
   }
 
