@@ -126,12 +126,12 @@ class BenchHarnessTest {
   @Test
   void segmentedDownloadRunsTheDownloaderAndAPeerOverRangesAndChecksTheirFiles(@TempDir Path dir) throws Exception {
     JsonNode report = BenchMain.run(BenchMain.parse(new String[] {
-        "--scenario", "segmented", "--segments", "4", "--download-bytes", "2097152", "--rounds", "1",
+        "--scenario", "segmented", "--segments", "4", "--download-bytes", "16777216", "--rounds", "1",
         "--clients", "haul-dl,okhttp,curl", "--origin", "testkit", "--files", dir.toString()}));
     assertThat(report.get("jvmArgs").asText()).isEqualTo("-Xms64m -Xmx64m");
     assertThat(report.get("segments").asInt()).isEqualTo(4);
     // The workers fail on a wrong SHA-256; the sum is kept beside the file for the next run.
-    assertThat(Files.readString(dir.resolve("file-2097152.bin.sha256"))).hasSize(64);
+    assertThat(Files.readString(dir.resolve("file-16777216.bin.sha256"))).hasSize(64);
     assertThat(report.get("results")).hasSize(2);
     for (JsonNode row : report.get("results")) {
       assertThat(row.has("failed")).as(row.toString()).isFalse();
@@ -140,7 +140,7 @@ class BenchHarnessTest {
       assertThat(row.get("peakHeapMb").asDouble()).isPositive();
     }
     assertThat(report.get("skipped").get(0).get("client").asText()).isEqualTo("curl");
-    assertThat(BenchMain.markdown(report)).contains("4 segments, 2 MiB", "| haul-dl |", "Skipped: curl");
+    assertThat(BenchMain.markdown(report)).contains("4 segments, 16 MiB", "| haul-dl |", "Skipped: curl");
   }
 
   @Test
