@@ -372,7 +372,8 @@ public final class BenchMain {
     if (jvm.has("collectors")) {
       List<String> gcs = new ArrayList<>();
       jvm.get("collectors").forEach(g -> gcs.add(g.asText()));
-      sb.append(String.format(Locale.ROOT, "JVM %s, collectors %s, heap %s–%s MB.%n", jvm.path("version").asText(),
+      sb.append(String.format(Locale.ROOT, "JVM %s, collectors %s, heap %s MB initial and %s MB usable at most"
+              + " (as the JVM reports them).%n", jvm.path("version").asText(),
           String.join(" + ", gcs), fmt(jvm.path("initialHeapMb").asDouble()), fmt(jvm.path("maxHeapMb").asDouble())));
     }
     JsonNode m = report.path("measurement");
