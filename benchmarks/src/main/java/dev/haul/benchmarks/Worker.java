@@ -5,6 +5,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
 import dev.haul.benchmarks.clients.ExternalBench;
 import dev.haul.benchmarks.clients.HaulDownloaderBench;
+import dev.haul.benchmarks.clients.RawNettyBench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -62,6 +63,9 @@ public final class Worker {
     result.put("jvm", jvm());
     try (BenchClient client = Clients.create(name)) {
       client.start(concurrency);
+      if (client instanceof RawNettyBench raw) {
+        result.put("io", raw.io());
+      }
       if (scenario.equals("download") || scenario.equals("segmented")) {
         int segments = Integer.parseInt(a.getOrDefault("segments", "1"));
         Path dir = Files.createTempDirectory(Path.of(a.getOrDefault("dir", System.getProperty("java.io.tmpdir"))),

@@ -3,6 +3,9 @@ package dev.haul.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.haul.benchmarks.clients.RawNettyBench;
+import dev.haul.testkit.OriginServer;
+import dev.haul.testkit.StaticContent;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -106,6 +109,33 @@ class LoadRunnerTest {
       assertThat(client.maxOutstanding.get()).isEqualTo(n);
       assertThat(client.outstanding.get()).isZero();
       assertThat(client.pending).isEmpty();
+    }
+  }
+
+  @Test
+  void againstARealOriginInFlightHoldsNConnectionsAndBlockingAtMostN() throws Exception {
+    int n = 8;
+    try (OriginServer server = OriginServer.builder()
+        .dispatcher(StaticContent.create().add("/f", new byte[100], "application/octet-stream")).start()) {
+      for (LoadModel model : LoadModel.values()) {
+        try (RawNettyBench client = new RawNettyBench()) {
+          client.start(n);
+          int before = server.connectionCount();
+          try (LoadRunner runner = new LoadRunner(client, server.url("/f"), model, n)) {
+            LoadRunner.Phase p = runner.run(400);
+            assertThat(p.requests()).isEqualTo(400);
+            assertThat(p.bytes()).isEqualTo(400 * 100);
+            assertThat(p.errors()).isZero();
+          }
+          if (model == LoadModel.INFLIGHT) {
+            // N requests at once from the start, each on its own connection, and never more.
+            assertThat(client.connectionsOpened()).as(model.id()).isEqualTo(n);
+          } else {
+            assertThat(client.connectionsOpened()).as(model.id()).isBetween(1L, (long) n);
+          }
+          assertThat(server.connectionCount() - before).isEqualTo((int) client.connectionsOpened());
+        }
+      }
     }
   }
 

@@ -69,8 +69,10 @@ public final class RawNettyBench implements BenchClient, ManualRanges.Fetcher {
 
   private final Map<String, Deque<Conn>> idle = new ConcurrentHashMap<>();
   private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
   private EventLoopGroup group;
   private Bootstrap bootstrap;
+  private boolean epoll;
 
   @Override
   public String name() {
@@ -79,7 +81,7 @@ public final class RawNettyBench implements BenchClient, ManualRanges.Fetcher {
 
   @Override
   public void start(int concurrency) {
-    boolean epoll = Epoll.isAvailable();
+    epoll = Epoll.isAvailable();
     group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("raw-netty", true), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -95,6 +97,16 @@ public final class RawNettyBench implements BenchClient, ManualRanges.Fetcher {
   @Override
   public Optional<String> unsupported(LoadModel model) {
     return Optional.empty(); // blocking is a get() on the in-flight request's future
+  }
+
+  /** The I/O transport in use: {@code epoll} or {@code nio}. */
+  public String io() {
+    return epoll ? "epoll" : "nio";
+  }
+
+  /** Requests retried on a new connection so far (a reused one closed before answering). */
+  public long retries() {
+    return retries.get();
   }
 
   /** Connections opened so far (each reused one counts once). */
@@ -335,6 +347,7 @@ public final class RawNettyBench implements BenchClient, ManualRanges.Fetcher {
       }
       if (e.reused && !e.responded && !e.retried) {
         e.retried = true;
+        retries.incrementAndGet();
         connect(key, e);
         return;
       }

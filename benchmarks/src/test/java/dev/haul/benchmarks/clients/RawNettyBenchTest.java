@@ -86,6 +86,16 @@ class RawNettyBenchTest {
   }
 
   @Test
+  void aConnectionCloseHeaderEndsTheConnectionEvenIfTheServerKeepsItOpen() throws Exception {
+    server.enqueue(MockResponse.builder().body("first").header("Connection", "close").build());
+    server.enqueue(MockResponse.ok("second"));
+    assertThat(client.getBody(server.url("/1"))).isEqualTo("first".getBytes(StandardCharsets.US_ASCII));
+    assertThat(client.getBody(server.url("/2"))).isEqualTo("second".getBytes(StandardCharsets.US_ASCII));
+    assertThat(server.requestsPerConnection().values()).containsExactly(1, 1);
+    assertThat(client.connectionsOpened()).isEqualTo(2);
+  }
+
+  @Test
   void connectionCloseAndCloseDelimitedBodiesEndTheConnection() throws Exception {
     server.enqueue(MockResponse.builder().body("first").closeConnection(Duration.ZERO).build());
     server.enqueue(MockResponse.builder().body("until the close").closeDelimited().build());
@@ -95,6 +105,9 @@ class RawNettyBenchTest {
     assertThat(new String(client.getBody(server.url("/3")), StandardCharsets.US_ASCII)).isEqualTo("third");
     assertThat(server.connectionCount()).isEqualTo(3);
     assertThat(client.connectionsOpened()).isEqualTo(3);
+    // Each close was known from the response itself: no request was sent on a closing connection.
+    assertThat(client.retries()).isZero();
+    assertThat(server.requestCount()).isEqualTo(3);
   }
 
   @Test
@@ -116,6 +129,7 @@ class RawNettyBenchTest {
     assertThat(client.getBody(server.url("/2"))).isEqualTo("two".getBytes(StandardCharsets.US_ASCII));
     assertThat(server.requestCount()).isEqualTo(2);
     assertThat(client.connectionsOpened()).isEqualTo(2);
+    assertThat(client.retries()).isLessThanOrEqualTo(1);
   }
 
   @Test
@@ -152,6 +166,7 @@ class RawNettyBenchTest {
     // No pipelining: one connection per outstanding request, all returned to the pool and reused.
     assertThat(client.connectionsOpened()).isEqualTo(n);
     assertThat(server.peakOpenConnections()).isEqualTo(n);
+    assertThat(client.retries()).isZero();
     for (int i = 0; i < n; i++) {
       assertThat(client.get(server.url("/again-" + i))).isEqualTo(("/again-" + i).length());
     }
