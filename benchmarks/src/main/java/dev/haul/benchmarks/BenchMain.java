@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,6 +93,9 @@ public final class BenchMain {
     long requests = positive(a, "requests", 200_000);
     long window = positive(a, "window", 5_000);
     long warmupMax = positive(a, "warmup-max-requests", Math.max(5 * warmupRequests, 100_000));
+    if (!download && requests < concurrency) {
+      throw new IllegalArgumentException("requests: " + requests + " (expected: >= concurrency " + concurrency + ")");
+    }
     List<String> jvmArgs = a.containsKey("jvm-args") ? Arrays.asList(a.get("jvm-args").trim().split("\\s+"))
         : download ? List.of("-Xms64m", "-Xmx64m") : List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx256m");
     Path files = Path.of(a.getOrDefault("files", System.getProperty("java.io.tmpdir") + "/haul-bench-files"));
@@ -113,7 +117,7 @@ public final class BenchMain {
     Map<String, List<JsonNode>> results = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();
     // A row is a client in one load model ("haul@inflight"); the downloads have one model, no suffix.
-    for (LoadModel load : loads.isEmpty() ? java.util.Collections.<LoadModel>singletonList(null) : loads) {
+    for (LoadModel load : loads.isEmpty() ? Collections.<LoadModel>singletonList(null) : loads) {
       for (String c : clients) {
         String row = load == null ? c : c + "@" + load.id();
         Clients.unavailable(c, segments, load).ifPresentOrElse(why -> skipped.put(row, why),
@@ -163,7 +167,7 @@ public final class BenchMain {
       ObjectNode m = report.putObject("measurement");
       m.put("warmupRequests", warmupRequests);
       m.put("window", window);
-      m.put("settleTolerance", 0.05);
+      m.put("settleTolerance", LoadRunner.SETTLE_TOLERANCE);
       m.put("warmupMaxRequests", warmupMax);
       m.put("requests", requests);
       m.put("steadyState", requests >= 100_000);

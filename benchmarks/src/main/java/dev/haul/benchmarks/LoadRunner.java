@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoadRunner implements AutoCloseable {
 
+  /** Two consecutive warm-up windows this close in throughput (relative to the larger) end the warm-up. */
+  static final double SETTLE_TOLERANCE = 0.05;
+
   /** A lane gives up (and fails the phase) after this many failed requests. */
   static final int MAX_ERRORS_PER_LANE = 100;
 

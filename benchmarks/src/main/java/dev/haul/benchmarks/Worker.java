@@ -159,7 +159,7 @@ public final class Worker {
         long warmupMax = Long.parseLong(a.getOrDefault("warmup-max-requests",
             Long.toString(Math.max(5 * warmupRequests, 100_000))));
         try (LoadRunner runner = new LoadRunner(client, url, load, concurrency)) {
-          LoadRunner.Warmup w = runner.warmUp(warmupRequests, window, 0.05, warmupMax);
+          LoadRunner.Warmup w = runner.warmUp(warmupRequests, window, LoadRunner.SETTLE_TOLERANCE, warmupMax);
           heap.reset();
           GcWatcher gc = new GcWatcher();
           long gcMillis0 = gcMillis();

@@ -64,7 +64,7 @@ class BenchHarnessTest {
   @Test
   void theTimedOptionsAreGoneAndBadCountsAreRefused(@TempDir Path dir) {
     for (String[] args : List.of(new String[] {"--seconds", "5"}, new String[] {"--requests", "0"},
-        new String[] {"--load", "sideways"})) {
+        new String[] {"--load", "sideways"}, new String[] {"--concurrency", "8", "--requests", "7"})) {
       List<String> all = new java.util.ArrayList<>(List.of("--scenario", "small-get", "--clients", "haul",
           "--origin", "testkit", "--files", dir.toString()));
       all.addAll(List.of(args));
