@@ -2,11 +2,14 @@ package dev.haul.benchmarks;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One HTTP client under test. Each implementation is one small class in {@code clients}; adding a
- * client is adding a file and a line in {@link Clients}. Calls are blocking and made from several
- * threads at once, so every client is measured the same way.
+ * client is adding a file and a line in {@link Clients}. The request scenarios run a client in the
+ * {@link LoadModel}s its API has: {@link #get} from several blocked threads at once, or
+ * {@link #getAsync} with several requests in flight.
  */
 public interface BenchClient extends AutoCloseable {
 
@@ -16,8 +19,24 @@ public interface BenchClient extends AutoCloseable {
   /** Prepares for {@code concurrency} threads calling at once (pool sizes). */
   void start(int concurrency) throws Exception;
 
-  /** GETs {@code uri}, reads the whole body, returns its length. */
+  /**
+   * Why this client has no API for {@code model}, or empty when it has one. Blocking by default;
+   * a client with an asynchronous API overrides this and {@link #getAsync}.
+   */
+  default Optional<String> unsupported(LoadModel model) {
+    return model == LoadModel.BLOCKING ? Optional.empty() : Optional.of(name() + " has no asynchronous API here");
+  }
+
+  /** GETs {@code uri}, reads the whole body, returns its length (the blocking model). */
   long get(URI uri) throws Exception;
+
+  /**
+   * Starts a GET of {@code uri} whose whole body is read; the future completes with its length (the
+   * in-flight model). The caller does not block: it is often the thread that completed the last one.
+   */
+  default CompletableFuture<Long> getAsync(URI uri) {
+    throw new UnsupportedOperationException(unsupported(LoadModel.INFLIGHT).orElse(name() + ": no getAsync"));
+  }
 
   /** GETs {@code uri} into {@code file} in one stream, returns the bytes written. */
   long download(URI uri, Path file) throws Exception;

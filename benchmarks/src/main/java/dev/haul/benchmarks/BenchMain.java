@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,17 +24,20 @@ import java.util.concurrent.TimeUnit;
  * The comparison harness. Every client runs in its own JVM with the same flags, interleaved with
  * the others (A B C ... A B C ...) for several rounds, after a warm-up inside each JVM; the report
  * gives the median and min-max of each figure, and each figure as a ratio to the best peer (the
- * best non-Haul client) in the same run.
+ * best client that is neither Haul's, nor a tool, nor the reference) and to the reference,
+ * {@code raw-netty}, in the same run and the same load model.
  *
  * <pre>
- * java -jar benchmarks/target/haul-bench.jar --scenario small-get --concurrency 64 --json out.json
+ * java -jar benchmarks/target/haul-bench.jar --scenario small-get --concurrency 64 --load both --json out.json
  * java -jar benchmarks/target/haul-bench.jar --scenario download --jvm-args -Xmx64m
  * java -jar benchmarks/target/haul-bench.jar --scenario segmented --segments 8
  * </pre>
  * Options: --scenario small-get|get-64k|download|segmented, --concurrency N, --segments N (8),
- * --rounds N (3), --seconds S (5), --warmup S (3), --clients a,b,... (the scenario's),
- * --origin auto|nginx|testkit, --jvm-args "...", --files DIR, --download-bytes N, --json FILE; for the
- * downloads also --fsync (every client's file is forced to disk inside the measured time, as Haul's
+ * --rounds N (3), --clients a,b,... (the scenario's), --origin auto|nginx|testkit, --jvm-args "...",
+ * --files DIR, --download-bytes N, --json FILE; for the request scenarios --load
+ * blocking|inflight|both (blocking), --warmup-requests N (20000), --window N (5000),
+ * --warmup-max-requests N (5 x warm-up, at least 100000), --requests N (200000); for the downloads
+ * also --fsync (every client's file is forced to disk inside the measured time, as Haul's
  * downloader does by itself), --profile (CPU seconds per thread group in the JSON), --dir DIR (where
  * the workers write).
  *
@@ -51,8 +55,8 @@ public final class BenchMain {
     Map<String, String> a = parse(args);
     if (a.containsKey("help")) {
       System.out.println("usage: haul-bench --scenario small-get|get-64k|download|segmented [--concurrency N]"
-          + " [--segments N] [--rounds N]"
-          + " [--seconds S] [--warmup S] [--clients " + String.join(",", Clients.names()) + "]"
+          + " [--load blocking|inflight|both] [--warmup-requests N] [--window N] [--warmup-max-requests N]"
+          + " [--requests N] [--segments N] [--rounds N] [--clients " + String.join(",", Clients.names()) + "]"
           + " [--origin auto|nginx|testkit] [--jvm-args \"-Xmx256m\"] [--files DIR] [--json FILE]");
       return;
     }
@@ -75,8 +79,25 @@ public final class BenchMain {
     List<String> clients = a.containsKey("clients") ? Arrays.asList(a.get("clients").split(","))
         : Clients.defaultsFor(scenario);
     clients.forEach(c -> Clients.create(c)); // fails now on an unknown name
+    for (String gone : List.of("seconds", "warmup")) {
+      if (a.containsKey(gone)) {
+        throw new IllegalArgumentException("--" + gone + " is gone: the request scenarios are measured by request count"
+            + " (--warmup-requests, --requests)");
+      }
+    }
+    List<LoadModel> loads = download ? List.of() : switch (a.getOrDefault("load", "blocking")) {
+      case "both" -> List.of(LoadModel.BLOCKING, LoadModel.INFLIGHT);
+      default -> List.of(LoadModel.of(a.getOrDefault("load", "blocking")));
+    };
+    long warmupRequests = positive(a, "warmup-requests", 20_000);
+    long requests = positive(a, "requests", 200_000);
+    long window = positive(a, "window", 5_000);
+    long warmupMax = positive(a, "warmup-max-requests", Math.max(5 * warmupRequests, 100_000));
+    if (!download && requests < concurrency) {
+      throw new IllegalArgumentException("requests: " + requests + " (expected: >= concurrency " + concurrency + ")");
+    }
     List<String> jvmArgs = a.containsKey("jvm-args") ? Arrays.asList(a.get("jvm-args").trim().split("\\s+"))
-        : download ? List.of("-Xms64m", "-Xmx64m") : List.of("-Xms256m", "-Xmx256m");
+        : download ? List.of("-Xms64m", "-Xmx64m") : List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx256m");
     Path files = Path.of(a.getOrDefault("files", System.getProperty("java.io.tmpdir") + "/haul-bench-files"));
     long size = switch (scenario) {
       case "small-get" -> 100;
@@ -95,23 +116,32 @@ public final class BenchMain {
 
     Map<String, List<JsonNode>> results = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();
-    for (String c : clients) {
-      Clients.unavailable(c, segments).ifPresentOrElse(why -> skipped.put(c, why), () -> results.put(c, new ArrayList<>()));
+    // A row is a client in one load model ("haul@inflight"); the downloads have one model, no suffix.
+    for (LoadModel load : loads.isEmpty() ? Collections.<LoadModel>singletonList(null) : loads) {
+      for (String c : clients) {
+        String row = load == null ? c : c + "@" + load.id();
+        Clients.unavailable(c, segments, load).ifPresentOrElse(why -> skipped.put(row, why),
+            () -> results.put(row, new ArrayList<>()));
+      }
     }
     String originKind;
     try (Origins origin = Origins.start(files, a.getOrDefault("origin", "auto"))) {
       originKind = origin.kind();
       for (int round = 1; round <= rounds; round++) {
-        for (String client : results.keySet()) {
+        for (String row : results.keySet()) {
+          String client = row.contains("@") ? row.substring(0, row.indexOf('@')) : row;
           List<String> cmd = new ArrayList<>();
           cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
           cmd.addAll(jvmArgs);
           cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName(),
               "--client", client, "--scenario", scenario, "--concurrency", Integer.toString(concurrency),
               "--url", origin.url("/" + name).toString(), "--warmup-url", origin.url("/" + warmup).toString(),
-              "--expected-bytes", Long.toString(size),
-              "--seconds", a.getOrDefault("seconds", "5"), "--warmup", a.getOrDefault("warmup", "3"),
-              "--segments", Integer.toString(segments)));
+              "--expected-bytes", Long.toString(size), "--segments", Integer.toString(segments)));
+          if (row.contains("@")) {
+            cmd.addAll(List.of("--load", row.substring(row.indexOf('@') + 1),
+                "--warmup-requests", Long.toString(warmupRequests), "--window", Long.toString(window),
+                "--warmup-max-requests", Long.toString(warmupMax), "--requests", Long.toString(requests)));
+          }
           if (sha256 != null) {
             cmd.addAll(List.of("--expected-sha256", sha256));
           }
@@ -124,8 +154,8 @@ public final class BenchMain {
             cmd.addAll(List.of("--dir", a.get("dir")));
           }
           JsonNode r = runWorker(cmd, client);
-          System.err.printf(Locale.ROOT, "round %d/%d %-14s %s%n", round, rounds, client, r);
-          results.get(client).add(r);
+          System.err.printf(Locale.ROOT, "round %d/%d %-23s %s%n", round, rounds, row, r);
+          results.get(row).add(r);
         }
       }
     }
@@ -133,9 +163,32 @@ public final class BenchMain {
     report.put("bytes", size);
     report.put("segments", segments);
     report.put("fsync", a.containsKey("fsync"));
+    if (!download) {
+      ObjectNode m = report.putObject("measurement");
+      m.put("warmupRequests", warmupRequests);
+      m.put("window", window);
+      m.put("settleTolerance", LoadRunner.SETTLE_TOLERANCE);
+      m.put("warmupMaxRequests", warmupMax);
+      m.put("requests", requests);
+      m.put("steadyState", requests >= 100_000);
+    }
     ArrayNode skips = report.putArray("skipped");
-    skipped.forEach((c, why) -> skips.addObject().put("client", c).put("reason", why));
+    skipped.forEach((row, why) -> {
+      ObjectNode skip = skips.addObject().put("client", row.contains("@") ? row.substring(0, row.indexOf('@')) : row);
+      if (row.contains("@")) {
+        skip.put("load", row.substring(row.indexOf('@') + 1));
+      }
+      skip.put("reason", why);
+    });
     return report;
+  }
+
+  private static long positive(Map<String, String> a, String key, long fallback) {
+    long v = a.containsKey(key) ? Long.parseLong(a.get(key)) : fallback;
+    if (v < 1) {
+      throw new IllegalArgumentException(key + ": " + v + " (expected: >= 1)");
+    }
+    return v;
   }
 
   /** The SHA-256 of {@code file}, kept beside it in {@code FILE.sha256} for the next run. */
@@ -174,6 +227,10 @@ public final class BenchMain {
     return result;
   }
 
+  /**
+   * The figures of each row ({@code client} or {@code client@load}): median and min-max over the
+   * rounds, and ratios to the best peer and to the reference, each within the row's load model.
+   */
   static ObjectNode summarize(String scenario, int concurrency, String origin, int rounds, List<String> jvmArgs,
       Map<String, List<JsonNode>> results) {
     ObjectNode report = JSON.createObjectNode();
@@ -184,41 +241,45 @@ public final class BenchMain {
     report.put("jvmArgs", String.join(" ", jvmArgs));
     report.put("cores", Runtime.getRuntime().availableProcessors());
     ArrayNode arr = report.putArray("results");
-    String[] metrics = {"reqPerSec", "cpuSecPer10k", "mbPerSec", "peakHeapMb", "peakRssMb", "cpuSecPerGiB",
-        "heapAfterGcMb"};
-    Map<String, Map<String, double[]>> stats = new LinkedHashMap<>();
+    String[] metrics = {"reqPerSec", "cpuSecPer10k", "allocBytesPerReq", "mbPerSec", "peakHeapMb", "peakRssMb",
+        "cpuSecPerGiB", "heapAfterGcMb", "allocatedMb", "gcSeconds"};
     for (Map.Entry<String, List<JsonNode>> e : results.entrySet()) {
       List<JsonNode> ok = e.getValue().stream().filter(n -> !n.has("failed")).toList();
       ObjectNode row = arr.addObject();
-      row.put("client", e.getKey());
+      String key = e.getKey();
+      row.put("client", key.contains("@") ? key.substring(0, key.indexOf('@')) : key);
+      if (key.contains("@")) {
+        row.put("load", key.substring(key.indexOf('@') + 1));
+      }
       row.put("runs", ok.size());
-      row.putArray("rounds").addAll(e.getValue()); // every worker's own figures (threads, events)
+      row.putArray("rounds").addAll(e.getValue()); // every worker's own figures (threads, events, JVM)
       if (ok.isEmpty()) {
         row.put("failed", e.getValue().isEmpty() ? "not run" : e.getValue().get(0).path("failed").asText());
         continue;
       }
-      Map<String, double[]> m = new LinkedHashMap<>();
-      for (String metric : metrics) {
-        // A figure a client does not have (the heap of a command-line tool) is left out.
-        double[] values = ok.stream().mapToDouble(n -> value(n, metric)).filter(v -> !Double.isNaN(v)).toArray();
-        if (values.length > 0) {
-          m.put(metric, values);
-        }
+      if (!report.has("jvm") && ok.get(0).has("jvm")) {
+        report.set("jvm", ok.get(0).get("jvm")); // flags, collectors and heap bounds, the same for every worker
       }
-      stats.put(e.getKey(), m);
+      long unsettled = ok.stream().filter(n -> n.has("warmupSettled") && !n.get("warmupSettled").asBoolean()).count();
+      if (unsettled > 0) {
+        row.put("warmupUnsettledRuns", unsettled);
+      }
       ObjectNode min = JSON.createObjectNode();
       ObjectNode max = JSON.createObjectNode();
-      for (String metric : m.keySet()) {
-        double[] v = m.get(metric).clone();
-        Arrays.sort(v);
-        row.put(metric, round(median(v)));
-        min.put(metric, round(v[0]));
-        max.put(metric, round(v[v.length - 1]));
+      for (String metric : metrics) {
+        // A figure a client does not have (the heap of a command-line tool) is left out.
+        double[] v = ok.stream().mapToDouble(n -> value(n, metric)).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length > 0) {
+          row.put(metric, round(median(v)));
+          min.put(metric, round(v[0]));
+          max.put(metric, round(v[v.length - 1]));
+        }
       }
       row.set("min", min);
       row.set("max", max);
     }
-    // Ratios to the best peer (the best Java client not Haul's) of the same run, and to aria2c.
+    // Ratios to aria2c, to the best peer (the best Java library client that is not Haul's) and to
+    // the reference (raw Netty), each among the rows of the same load model.
     JsonNode aria2c = null;
     for (JsonNode n : arr) {
       if (n.get("client").asText().equals("aria2c") && !n.has("failed")) {
@@ -238,7 +299,16 @@ public final class BenchMain {
           }
         }
       }
+      String load = row.path("load").asText("");
+      JsonNode reference = null;
+      for (JsonNode other : arr) {
+        if (Clients.isReference(other.get("client").asText()) && !other.has("failed")
+            && other.path("load").asText("").equals(load)) {
+          reference = other;
+        }
+      }
       ObjectNode ratio = row.putObject("ratioToBestPeer");
+      ObjectNode toReference = reference == null ? null : row.putObject("ratioToRawNetty");
       for (String metric : metrics) {
         if (!row.has(metric)) {
           continue;
@@ -247,7 +317,8 @@ public final class BenchMain {
         double best = Double.NaN;
         for (JsonNode other : arr) {
           String c = other.get("client").asText();
-          if (other.has("failed") || Clients.isHaul(c) || Clients.isTool(c) || !other.has(metric)) {
+          if (other.has("failed") || Clients.isHaul(c) || Clients.isTool(c) || Clients.isReference(c)
+              || !other.has(metric) || !other.path("load").asText("").equals(load)) {
             continue;
           }
           double v = other.get(metric).asDouble();
@@ -257,6 +328,9 @@ public final class BenchMain {
         }
         if (!Double.isNaN(best) && best > 0) {
           ratio.put(metric, round(row.get(metric).asDouble() / best));
+        }
+        if (reference != null && reference.has(metric) && reference.get(metric).asDouble() > 0) {
+          toReference.put(metric, round(row.get(metric).asDouble() / reference.get(metric).asDouble()));
         }
       }
     }
@@ -286,7 +360,7 @@ public final class BenchMain {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  /** The report as a Markdown table. */
+  /** The report as a Markdown table, with how it was measured above it and the skipped clients below. */
   static String markdown(JsonNode report) {
     String scenario = report.get("scenario").asText();
     boolean download = scenario.equals("download") || scenario.equals("segmented");
@@ -296,55 +370,95 @@ public final class BenchMain {
             report.path("segments").asInt(1) == 1 ? "" : "s", size(report.path("bytes").asLong()))
         : String.format(Locale.ROOT, "%s, concurrency %d", scenario, report.get("concurrency").asInt());
     sb.append(String.format(Locale.ROOT, "### %s%s, origin %s, %d rounds, JVM %s, %d cores%n%n",
-        what, report.path("fsync").asBoolean() ? ", fsync inside the measured time" : "", report.get("origin").asText(), report.get("rounds").asInt(), report.get("jvmArgs").asText(),
-        report.get("cores").asInt()));
+        what, report.path("fsync").asBoolean() ? ", fsync inside the measured time" : "", report.get("origin").asText(),
+        report.get("rounds").asInt(), report.get("jvmArgs").asText(), report.get("cores").asInt()));
+    JsonNode jvm = report.path("jvm");
+    if (jvm.has("collectors")) {
+      List<String> gcs = new ArrayList<>();
+      jvm.get("collectors").forEach(g -> gcs.add(g.asText()));
+      sb.append(String.format(Locale.ROOT, "JVM %s, collectors %s, heap %s MB initial and %s MB usable at most"
+              + " (as the JVM reports them).%n", jvm.path("version").asText(),
+          String.join(" + ", gcs), fmt(jvm.path("initialHeapMb").asDouble()), fmt(jvm.path("maxHeapMb").asDouble())));
+    }
+    JsonNode m = report.path("measurement");
+    if (m.has("requests")) {
+      sb.append(String.format(Locale.ROOT, "Warm-up: at least %d requests, in windows of %d, until two consecutive"
+              + " windows are within %.0f %% (at most %d); then %d requests measured%s. Allocation: bytes allocated"
+              + " by the live threads of the client JVM in the measured window, per request (threads that end inside"
+              + " the window are not counted).%n",
+          m.get("warmupRequests").asLong(), m.get("window").asLong(), m.get("settleTolerance").asDouble() * 100,
+          m.get("warmupMaxRequests").asLong(), m.get("requests").asLong(),
+          m.get("steadyState").asBoolean() ? "" : " (fewer than 100k: a smoke run, not a steady-state figure)"));
+    }
+    sb.append('\n');
     String[][] cols = download
         ? new String[][] {{"mbPerSec", "MB/s"}, {"cpuSecPerGiB", "CPU s/GiB"}, {"peakHeapMb", "peak heap MB"},
             {"heapAfterGcMb", "heap after GC MB"}, {"peakRssMb", "peak RSS MB"}}
-        : new String[][] {{"reqPerSec", "req/s"}, {"cpuSecPer10k", "CPU s/10k req"}, {"mbPerSec", "MB/s"},
-            {"peakHeapMb", "peak heap MB"}, {"peakRssMb", "peak RSS MB"}};
+        : new String[][] {{"reqPerSec", "req/s"}, {"cpuSecPer10k", "CPU s/10k req"},
+            {"allocBytesPerReq", "alloc B/req"}, {"peakHeapMb", "peak heap MB"}, {"peakRssMb", "peak RSS MB"}};
     boolean aria = false;
+    boolean reference = false;
+    boolean loads = false;
     for (JsonNode row : report.get("results")) {
       aria |= row.has("ratioToAria2c");
+      reference |= row.has("ratioToRawNetty");
+      loads |= row.has("load");
     }
-    sb.append("| client |");
+    sb.append("| client |").append(loads ? " load |" : "");
     for (String[] c : cols) {
-      sb.append(' ').append(c[1]).append(" (min–max) | × best peer |");
+      sb.append(' ').append(c[1]).append(" (min–max) | × best peer |").append(reference ? " × raw Netty |" : "");
     }
     if (aria) {
       sb.append(" MB/s × aria2c |");
     }
-    sb.append('\n').append("|---|");
-    sb.append("---|---|".repeat(cols.length)).append(aria ? "---|" : "").append('\n');
+    sb.append('\n').append("|---|").append(loads ? "---|" : "");
+    sb.append((reference ? "---|---|---|" : "---|---|").repeat(cols.length)).append(aria ? "---|" : "").append('\n');
     for (JsonNode row : report.get("results")) {
       sb.append("| ").append(row.get("client").asText()).append(" |");
+      if (loads) {
+        sb.append(' ').append(row.path("load").asText("–")).append(" |");
+      }
       if (row.has("failed")) {
         sb.append(" failed: ").append(row.get("failed").asText()).append(" |\n");
         continue;
       }
       for (String[] c : cols) {
         if (!row.has(c[0])) {
-          sb.append(" – | – |");
+          sb.append(reference ? " – | – | – |" : " – | – |");
           continue;
         }
         sb.append(String.format(Locale.ROOT, " %s (%s–%s) | %s |", fmt(row.get(c[0]).asDouble()),
             fmt(row.get("min").get(c[0]).asDouble()), fmt(row.get("max").get(c[0]).asDouble()),
-            row.path("ratioToBestPeer").has(c[0])
-                ? String.format(Locale.ROOT, "%.2f", row.get("ratioToBestPeer").get(c[0]).asDouble()) : "–"));
+            ratio(row.path("ratioToBestPeer"), c[0])));
+        if (reference) {
+          sb.append(' ').append(ratio(row.path("ratioToRawNetty"), c[0])).append(" |");
+        }
       }
       if (aria) {
         sb.append(String.format(Locale.ROOT, " %.2f |", row.path("ratioToAria2c").path("mbPerSec").asDouble()));
       }
       sb.append('\n');
     }
+    for (JsonNode row : report.get("results")) {
+      if (row.has("warmupUnsettledRuns")) {
+        sb.append(String.format(Locale.ROOT, "%n%s%s: the warm-up did not settle within 5 %% in %d run(s).",
+            row.get("client").asText(), row.has("load") ? " (" + row.get("load").asText() + ")" : "",
+            row.get("warmupUnsettledRuns").asInt()));
+      }
+    }
     for (JsonNode skip : report.path("skipped")) {
-      sb.append("\nSkipped: ").append(skip.get("client").asText()).append(" (").append(skip.get("reason").asText())
-          .append(").");
+      sb.append("\nSkipped: ").append(skip.get("client").asText())
+          .append(skip.has("load") ? " in the " + skip.get("load").asText() + " model" : "")
+          .append(" (").append(skip.get("reason").asText()).append(").");
     }
     if (report.path("skipped").size() > 0) {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  private static String ratio(JsonNode ratios, String metric) {
+    return ratios.has(metric) ? String.format(Locale.ROOT, "%.2f", ratios.get(metric).asDouble()) : "–";
   }
 
   private static String size(long bytes) {

@@ -5,6 +5,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
 import dev.haul.benchmarks.clients.ExternalBench;
 import dev.haul.benchmarks.clients.HaulDownloaderBench;
+import dev.haul.benchmarks.clients.RawNettyBench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -28,18 +29,20 @@ import javax.management.openmbean.CompositeData;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one client for one scenario in its own JVM and prints one JSON line: requests, bytes,
- * seconds, process CPU seconds, peak heap and peak RSS. Started by {@link BenchMain}.
+ * seconds, process CPU seconds, bytes allocated, peak heap and peak RSS, and the JVM's flags and
+ * collectors. Started by {@link BenchMain}.
+ *
+ * <p>The request scenarios run in one {@link LoadModel} ({@code --load}) through a
+ * {@link LoadRunner}: a warm-up of at least {@code --warmup-requests} (20k) in windows of
+ * {@code --window} (5k) requests until two consecutive windows are within 5 % of each other (at
+ * most {@code --warmup-max-requests}), then {@code --requests} (200k) measured. The download
+ * scenarios fetch a warm-up file once, then the measured file once.
  */
 public final class Worker {
 
@@ -51,16 +54,18 @@ public final class Worker {
     String scenario = a.get("scenario");
     int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "1"));
     URI url = URI.create(a.get("url"));
-    double seconds = Double.parseDouble(a.getOrDefault("seconds", "5"));
-    double warmup = Double.parseDouble(a.getOrDefault("warmup", "3"));
     long expectedBytes = Long.parseLong(a.getOrDefault("expected-bytes", "-1"));
 
     HeapSampler heap = new HeapSampler();
     heap.start();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("client", name);
+    result.put("jvm", jvm());
     try (BenchClient client = Clients.create(name)) {
       client.start(concurrency);
+      if (client instanceof RawNettyBench raw) {
+        result.put("io", raw.io());
+      }
       if (scenario.equals("download") || scenario.equals("segmented")) {
         int segments = Integer.parseInt(a.getOrDefault("segments", "1"));
         Path dir = Files.createTempDirectory(Path.of(a.getOrDefault("dir", System.getProperty("java.io.tmpdir"))),
@@ -98,8 +103,10 @@ public final class Worker {
         if (client instanceof HaulDownloaderBench h) {
           result.put("downloadEvents", h.events());
         }
-        if (threads0 != null && !(client instanceof ExternalBench)) {
-          result.put("threadCpuSeconds", threadCpuDelta(threads0, threadCpuByName()));
+        if (!(client instanceof ExternalBench)) {
+          if (threads0 != null) {
+            result.put("threadCpuSeconds", threadCpuDelta(threads0, threadCpuByName()));
+          }
           result.put("allocatedMb", (allocatedBytes() - allocated0) / 1048576.0);
         }
         long onDisk = Files.size(file);
@@ -142,24 +149,47 @@ public final class Worker {
           result.put("gcCount", gc.count());
         }
       } else {
-        run(client, url, concurrency, warmup, new AtomicLong(), new AtomicLong(), new AtomicLong());
-        AtomicLong requests = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long cpu0 = cpuNanos();
-        long t0 = System.nanoTime();
-        run(client, url, concurrency, seconds, requests, bytes, errors);
-        double s = (System.nanoTime() - t0) / 1e9;
-        double cpu = (cpuNanos() - cpu0) / 1e9;
-        if (expectedBytes >= 0 && bytes.get() != requests.get() * expectedBytes) {
-          throw new IllegalStateException(name + " read " + bytes.get() + " bytes in " + requests.get()
-              + " responses of " + expectedBytes);
+        LoadModel load = LoadModel.of(a.getOrDefault("load", "blocking"));
+        client.unsupported(load).ifPresent(why -> {
+          throw new IllegalArgumentException(why);
+        });
+        long warmupRequests = Long.parseLong(a.getOrDefault("warmup-requests", "20000"));
+        long requests = Long.parseLong(a.getOrDefault("requests", "200000"));
+        long window = Long.parseLong(a.getOrDefault("window", "5000"));
+        long warmupMax = Long.parseLong(a.getOrDefault("warmup-max-requests",
+            Long.toString(Math.max(5 * warmupRequests, 100_000))));
+        try (LoadRunner runner = new LoadRunner(client, url, load, concurrency)) {
+          LoadRunner.Warmup w = runner.warmUp(warmupRequests, window, LoadRunner.SETTLE_TOLERANCE, warmupMax);
+          heap.reset();
+          GcWatcher gc = new GcWatcher();
+          long gcMillis0 = gcMillis();
+          // All threads of this JVM, sampled at the window's ends: a thread that ends inside the
+          // window takes its allocation with it (an undercount; the clients here keep their threads).
+          long allocated0 = allocatedBytes();
+          long cpu0 = cpuNanos();
+          LoadRunner.Phase p = runner.run(requests);
+          double cpu = (cpuNanos() - cpu0) / 1e9;
+          long allocated = allocatedBytes() - allocated0;
+          gc.stop();
+          if (expectedBytes >= 0 && p.bytes() != p.requests() * expectedBytes) {
+            throw new IllegalStateException(name + " read " + p.bytes() + " bytes in " + p.requests()
+                + " responses of " + expectedBytes);
+          }
+          result.put("load", load.id());
+          result.put("requests", p.requests());
+          result.put("bytes", p.bytes());
+          result.put("seconds", p.nanos() / 1e9);
+          result.put("tailSeconds", p.tailNanos() / 1e9);
+          result.put("cpuSeconds", cpu);
+          result.put("errors", p.errors());
+          result.put("allocatedBytes", allocated);
+          result.put("allocBytesPerReq", (double) allocated / p.requests());
+          result.put("gcCount", gc.count());
+          result.put("gcSeconds", (gcMillis() - gcMillis0) / 1e3);
+          result.put("warmupRequests", w.requests());
+          result.put("warmupSettled", w.settled());
+          result.put("warmupWindowReqPerSec", w.windowRates());
         }
-        result.put("requests", requests.get());
-        result.put("bytes", bytes.get());
-        result.put("seconds", s);
-        result.put("cpuSeconds", cpu);
-        result.put("errors", errors.get());
       }
     }
     heap.stop2();
@@ -171,30 +201,25 @@ public final class Worker {
     System.exit(0);
   }
 
-  private static void run(BenchClient client, URI url, int threads, double seconds, AtomicLong requests,
-      AtomicLong bytes, AtomicLong errors) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    long end = System.nanoTime() + (long) (seconds * 1e9);
-    List<Future<?>> fs = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
-      fs.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          try {
-            bytes.addAndGet(client.get(url));
-            requests.incrementAndGet();
-          } catch (Exception e) {
-            if (errors.incrementAndGet() > 100) {
-              throw new IllegalStateException("too many errors", e);
-            }
-          }
-        }
-        return null;
-      }));
+  /** Milliseconds the collectors have spent so far, all of them. */
+  private static long gcMillis() {
+    long sum = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum += Math.max(0, gc.getCollectionTime());
     }
-    for (Future<?> f : fs) {
-      f.get();
-    }
-    pool.shutdown();
+    return sum;
+  }
+
+  /** The JVM this worker runs in: its flags, collectors and heap bounds, for the report. */
+  static Map<String, Object> jvm() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", System.getProperty("java.vm.version"));
+    m.put("inputArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    m.put("collectors", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    m.put("initialHeapMb", heap.getInit() / 1048576.0);
+    m.put("maxHeapMb", heap.getMax() / 1048576.0);
+    return m;
   }
 
   private static long cpuNanos() {

@@ -1,6 +1,7 @@
 package dev.haul.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,43 +18,120 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchHarnessTest {
 
   @Test
-  void runsWorkersAndReportsRatiosToTheBestPeer(@TempDir Path dir) throws Exception {
+  void runsEveryClientInEachLoadModelItHasAndReportsRatiosToTheBestPeerAndToRawNetty(@TempDir Path dir)
+      throws Exception {
     JsonNode report = BenchMain.run(BenchMain.parse(new String[] {
-        "--scenario", "small-get", "--concurrency", "2", "--rounds", "1", "--seconds", "1", "--warmup", "0.5",
-        "--clients", "haul,jdk", "--origin", "testkit", "--files", dir.toString(), "--jvm-args", "-Xmx128m"}));
+        "--scenario", "small-get", "--concurrency", "4", "--load", "both", "--rounds", "1",
+        "--warmup-requests", "200", "--window", "100", "--warmup-max-requests", "400", "--requests", "400",
+        "--clients", "raw-netty,haul,okhttp", "--origin", "testkit", "--files", dir.toString()}));
     assertThat(report.get("origin").asText()).isEqualTo("testkit");
-    assertThat(report.get("results")).hasSize(2);
-    for (JsonNode row : report.get("results")) {
+    // The steady-state default: ParallelGC, recorded with the collectors the workers really ran.
+    assertThat(report.get("jvmArgs").asText()).isEqualTo("-XX:+UseParallelGC -Xms256m -Xmx256m");
+    assertThat(report.get("jvm").get("collectors").toString()).contains("PS Scavenge");
+    assertThat(report.get("jvm").get("inputArguments").toString()).contains("-XX:+UseParallelGC");
+    assertThat(report.get("measurement").get("requests").asLong()).isEqualTo(400);
+    assertThat(report.get("measurement").get("steadyState").asBoolean()).isFalse();
+    Map<String, JsonNode> rows = new LinkedHashMap<>();
+    report.get("results").forEach(r -> rows.put(r.get("client").asText() + "@" + r.get("load").asText(), r));
+    assertThat(rows).containsOnlyKeys("raw-netty@blocking", "haul@blocking", "okhttp@blocking", "raw-netty@inflight",
+        "haul@inflight");
+    for (JsonNode row : rows.values()) {
       assertThat(row.has("failed")).as(row.toString()).isFalse();
+      JsonNode run = row.get("rounds").get(0);
+      assertThat(run.get("load").asText()).isEqualTo(row.get("load").asText());
+      assertThat(run.get("requests").asLong()).isEqualTo(400);
+      assertThat(run.get("warmupRequests").asLong()).isBetween(200L, 400L);
+      assertThat(run.get("bytes").asLong()).isEqualTo(400 * 100);
       assertThat(row.get("reqPerSec").asDouble()).isPositive();
       assertThat(row.get("cpuSecPer10k").asDouble()).isPositive();
+      assertThat(row.get("allocBytesPerReq").asDouble()).as(row.get("client").asText()).isPositive().isFinite();
       assertThat(row.get("peakHeapMb").asDouble()).isPositive();
       assertThat(row.get("peakRssMb").asDouble()).isPositive();
     }
-    JsonNode jdk = report.get("results").get(1);
-    assertThat(jdk.get("ratioToBestPeer").get("reqPerSec").asDouble()).isEqualTo(1.0);
-    assertThat(BenchMain.markdown(report)).contains("| haul |", "| jdk |", "× best peer");
+    // Each model has its own reference and its own best peer; raw Netty is never the best peer.
+    assertThat(rows.get("raw-netty@blocking").get("ratioToRawNetty").get("reqPerSec").asDouble()).isEqualTo(1.0);
+    assertThat(rows.get("raw-netty@inflight").get("ratioToRawNetty").get("reqPerSec").asDouble()).isEqualTo(1.0);
+    assertThat(rows.get("okhttp@blocking").get("ratioToBestPeer").get("reqPerSec").asDouble()).isEqualTo(1.0);
+    assertThat(rows.get("haul@inflight").get("ratioToBestPeer").has("reqPerSec")).isFalse();
+    assertThat(rows.get("haul@inflight").get("ratioToRawNetty").get("reqPerSec").asDouble()).isPositive();
+    JsonNode skip = report.get("skipped").get(0);
+    assertThat(skip.get("client").asText() + "@" + skip.get("load").asText()).isEqualTo("okhttp@inflight");
+    assertThat(BenchMain.markdown(report)).contains("| raw-netty | blocking |", "| haul | inflight |", "× best peer",
+        "× raw Netty", "alloc B/req", "PS Scavenge", "not a steady-state figure",
+        "Skipped: okhttp in the inflight model");
+  }
+
+  @Test
+  void theTimedOptionsAreGoneAndBadCountsAreRefused(@TempDir Path dir) {
+    for (String[] args : List.of(new String[] {"--seconds", "5"}, new String[] {"--requests", "0"},
+        new String[] {"--load", "sideways"}, new String[] {"--concurrency", "8", "--requests", "7"})) {
+      List<String> all = new java.util.ArrayList<>(List.of("--scenario", "small-get", "--clients", "haul",
+          "--origin", "testkit", "--files", dir.toString()));
+      all.addAll(List.of(args));
+      assertThatThrownBy(() -> BenchMain.run(BenchMain.parse(all.toArray(String[]::new))))
+          .as(String.join(" ", args)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void ratiosAreTakenWithinOneLoadModel() {
+    Map<String, List<JsonNode>> results = new LinkedHashMap<>();
+    results.put("raw-netty@blocking", List.of(req(30_000, 0.4, 1000)));
+    results.put("haul@blocking", List.of(req(15_000, 0.8, 8000)));
+    results.put("apache@blocking", List.of(req(20_000, 0.5, 4000)));
+    results.put("raw-netty@inflight", List.of(req(40_000, 0.2, 500)));
+    results.put("haul@inflight", List.of(req(20_000, 0.6, 6000)));
+    results.put("apache-async@inflight", List.of(req(32_000, 0.4, 2000)));
+    ObjectNode report = BenchMain.summarize("small-get", 64, "nginx", 1, List.of("-XX:+UseParallelGC"), results);
+    JsonNode haulBlocking = report.get("results").get(1);
+    assertThat(haulBlocking.get("load").asText()).isEqualTo("blocking");
+    assertThat(haulBlocking.get("ratioToRawNetty").get("reqPerSec").asDouble()).isEqualTo(0.5);
+    assertThat(haulBlocking.get("ratioToRawNetty").get("cpuSecPer10k").asDouble()).isEqualTo(2.0);
+    assertThat(haulBlocking.get("ratioToRawNetty").get("allocBytesPerReq").asDouble()).isEqualTo(8.0);
+    assertThat(haulBlocking.get("ratioToBestPeer").get("reqPerSec").asDouble()).isEqualTo(0.75);
+    JsonNode haulInflight = report.get("results").get(4);
+    assertThat(haulInflight.get("ratioToRawNetty").get("reqPerSec").asDouble()).isEqualTo(0.5);
+    assertThat(haulInflight.get("ratioToBestPeer").get("reqPerSec").asDouble()).isEqualTo(0.625);
+    assertThat(haulInflight.get("ratioToBestPeer").get("allocBytesPerReq").asDouble()).isEqualTo(3.0);
+    // Raw Netty is faster than every peer yet not the best peer: apache is its own best peer.
+    assertThat(report.get("results").get(2).get("ratioToBestPeer").get("reqPerSec").asDouble()).isEqualTo(1.0);
+    assertThat(BenchMain.markdown(report)).contains("| haul | blocking | 15000 (15000–15000) | 0.75 | 0.50 |");
+  }
+
+  private static JsonNode req(double reqPerSec, double cpuSecPer10k, double allocBytesPerReq) {
+    ObjectNode n = new ObjectMapper().createObjectNode();
+    n.put("requests", 100_000).put("seconds", 100_000 / reqPerSec).put("bytes", 100 * 100_000)
+        .put("cpuSeconds", cpuSecPer10k * 10).put("allocBytesPerReq", allocBytesPerReq).put("peakRssMb", 100)
+        .put("peakHeapMb", 50);
+    return n;
   }
 
   @Test
   void downloadChecksTheBytes(@TempDir Path dir) throws Exception {
     JsonNode report = BenchMain.run(BenchMain.parse(new String[] {
-        "--scenario", "download", "--download-bytes", "8388608", "--rounds", "1", "--clients", "haul",
+        "--scenario", "download", "--download-bytes", "8388608", "--rounds", "1", "--clients", "haul,raw-netty",
         "--origin", "testkit", "--files", dir.toString(), "--jvm-args", "-Xmx64m"}));
-    JsonNode row = report.get("results").get(0);
-    assertThat(row.has("failed")).as(row.toString()).isFalse();
-    assertThat(row.get("mbPerSec").asDouble()).isPositive();
+    assertThat(report.get("results")).hasSize(2);
+    for (JsonNode row : report.get("results")) {
+      // The workers fail on a wrong byte count or SHA-256.
+      assertThat(row.has("failed")).as(row.toString()).isFalse();
+      assertThat(row.has("load")).isFalse();
+      assertThat(row.get("mbPerSec").asDouble()).isPositive();
+      assertThat(row.get("rounds").get(0).get("sha256Verified").asBoolean()).isTrue();
+      assertThat(row.get("allocatedMb").asDouble()).isPositive();
+    }
+    assertThat(report.get("results").get(1).get("ratioToRawNetty").get("mbPerSec").asDouble()).isEqualTo(1.0);
   }
 
   @Test
   void segmentedDownloadRunsTheDownloaderAndAPeerOverRangesAndChecksTheirFiles(@TempDir Path dir) throws Exception {
     JsonNode report = BenchMain.run(BenchMain.parse(new String[] {
-        "--scenario", "segmented", "--segments", "4", "--download-bytes", "2097152", "--rounds", "1",
+        "--scenario", "segmented", "--segments", "4", "--download-bytes", "16777216", "--rounds", "1",
         "--clients", "haul-dl,okhttp,curl", "--origin", "testkit", "--files", dir.toString()}));
     assertThat(report.get("jvmArgs").asText()).isEqualTo("-Xms64m -Xmx64m");
     assertThat(report.get("segments").asInt()).isEqualTo(4);
     // The workers fail on a wrong SHA-256; the sum is kept beside the file for the next run.
-    assertThat(Files.readString(dir.resolve("file-2097152.bin.sha256"))).hasSize(64);
+    assertThat(Files.readString(dir.resolve("file-16777216.bin.sha256"))).hasSize(64);
     assertThat(report.get("results")).hasSize(2);
     for (JsonNode row : report.get("results")) {
       assertThat(row.has("failed")).as(row.toString()).isFalse();
@@ -62,7 +140,7 @@ class BenchHarnessTest {
       assertThat(row.get("peakHeapMb").asDouble()).isPositive();
     }
     assertThat(report.get("skipped").get(0).get("client").asText()).isEqualTo("curl");
-    assertThat(BenchMain.markdown(report)).contains("4 segments, 2 MiB", "| haul-dl |", "Skipped: curl");
+    assertThat(BenchMain.markdown(report)).contains("4 segments, 16 MiB", "| haul-dl |", "Skipped: curl");
   }
 
   @Test

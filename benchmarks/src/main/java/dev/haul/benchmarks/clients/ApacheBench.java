@@ -1,12 +1,14 @@
 package dev.haul.benchmarks.clients;
 
 import dev.haul.benchmarks.BenchClient;
+import dev.haul.benchmarks.LoadModel;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpHead;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -16,7 +18,10 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
-/** Apache HttpClient 5, classic blocking API with a pooling connection manager. */
+/**
+ * Apache HttpClient 5, classic blocking API with a pooling connection manager. Its asynchronous API
+ * is another client, {@code apache-async} ({@link ApacheAsyncBench}).
+ */
 public final class ApacheBench implements BenchClient, ManualRanges.Fetcher {
 
   private CloseableHttpClient client;
@@ -31,6 +36,12 @@ public final class ApacheBench implements BenchClient, ManualRanges.Fetcher {
     PoolingHttpClientConnectionManager cm = PoolingHttpClientConnectionManagerBuilder.create()
         .setMaxConnPerRoute(Math.max(concurrency, 5)).setMaxConnTotal(Math.max(concurrency, 25)).build();
     client = HttpClients.custom().setConnectionManager(cm).build();
+  }
+
+  @Override
+  public Optional<String> unsupported(LoadModel model) {
+    return model == LoadModel.BLOCKING ? Optional.empty()
+        : Optional.of("apache is the classic blocking API: its requests in flight are apache-async");
   }
 
   @Override

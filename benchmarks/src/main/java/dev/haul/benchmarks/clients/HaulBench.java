@@ -7,18 +7,21 @@ import dev.haul.HaulClient;
 import dev.haul.Request;
 import dev.haul.Response;
 import dev.haul.benchmarks.BenchClient;
+import dev.haul.benchmarks.LoadModel;
 import dev.haul.transport.netty.NettyTransport;
 import dev.haul.transport.netty.NettyTransportConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Haul on its Netty transport. The default configuration, or the documented tuned one: no leak
  * detection (it records the caller's stack per response) and completions run on the I/O thread
- * instead of hopping to the callback pool.
+ * instead of hopping to the callback pool. Blocking callers use {@code send}, requests in flight
+ * {@code sendAsync}.
  */
 public final class HaulBench implements BenchClient, ManualRanges.Fetcher {
 
@@ -51,6 +54,17 @@ public final class HaulBench implements BenchClient, ManualRanges.Fetcher {
   @Override
   public long get(URI uri) {
     return client.send(Request.newBuilder(uri).build(), BodyHandlers.ofByteArray()).body().length;
+  }
+
+  @Override
+  public Optional<String> unsupported(LoadModel model) {
+    return Optional.empty();
+  }
+
+  @Override
+  public CompletableFuture<Long> getAsync(URI uri) {
+    return client.sendAsync(Request.newBuilder(uri).build(), BodyHandlers.ofByteArray())
+        .thenApply(r -> (long) r.body().length);
   }
 
   @Override

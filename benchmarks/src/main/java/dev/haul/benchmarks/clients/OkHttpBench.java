@@ -1,19 +1,24 @@
 package dev.haul.benchmarks.clients;
 
 import dev.haul.benchmarks.BenchClient;
+import dev.haul.benchmarks.LoadModel;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
-/** OkHttp 5 (JVM artifact), blocking calls. */
+/**
+ * OkHttp 5 (JVM artifact), blocking calls ({@code execute}). Not in the in-flight model: its
+ * {@code enqueue} runs each call blocking on a dispatcher thread, which is blocking callers again.
+ */
 public final class OkHttpBench implements BenchClient, ManualRanges.Fetcher {
 
   private OkHttpClient client;
@@ -28,6 +33,12 @@ public final class OkHttpBench implements BenchClient, ManualRanges.Fetcher {
     client = new OkHttpClient.Builder()
         .connectionPool(new ConnectionPool(Math.max(5, concurrency), 5, TimeUnit.MINUTES))
         .build();
+  }
+
+  @Override
+  public Optional<String> unsupported(LoadModel model) {
+    return model == LoadModel.BLOCKING ? Optional.empty()
+        : Optional.of("okhttp's enqueue runs each call blocking on a dispatcher thread: no requests in flight");
   }
 
   @Override

@@ -1,16 +1,22 @@
 package dev.haul.benchmarks.clients;
 
 import dev.haul.benchmarks.BenchClient;
+import dev.haul.benchmarks.LoadModel;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
-/** Reactor Netty's HttpClient, blocking on each call's Mono. */
+/**
+ * Reactor Netty's HttpClient: blocking callers {@code block()} on each call's Mono, requests in flight
+ * subscribe to it through {@code toFuture()}.
+ */
 public final class ReactorNettyBench implements BenchClient, ManualRanges.Fetcher {
 
   private ConnectionProvider provider;
@@ -32,6 +38,17 @@ public final class ReactorNettyBench implements BenchClient, ManualRanges.Fetche
   public long get(URI uri) {
     byte[] body = client.get().uri(uri).responseSingle((res, content) -> content.asByteArray()).block();
     return body == null ? 0 : body.length;
+  }
+
+  @Override
+  public Optional<String> unsupported(LoadModel model) {
+    return Optional.empty();
+  }
+
+  @Override
+  public CompletableFuture<Long> getAsync(URI uri) {
+    return client.get().uri(uri).responseSingle((res, content) -> content.asByteArray())
+        .map(body -> (long) body.length).defaultIfEmpty(0L).toFuture();
   }
 
   @Override

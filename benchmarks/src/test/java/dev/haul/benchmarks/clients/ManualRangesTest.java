@@ -41,7 +41,8 @@ class ManualRangesTest {
     server = OriginServer.builder()
         .dispatcher(StaticContent.create().add("/f.bin", content, "application/octet-stream")).start();
     URI uri = server.url("/f.bin");
-    for (BenchClient c : List.of(new OkHttpBench(), new ApacheBench(), new ReactorNettyBench(), new HaulBench(false))) {
+    for (BenchClient c : List.of(new OkHttpBench(), new ApacheBench(), new ReactorNettyBench(), new HaulBench(false),
+        new RawNettyBench())) {
       try (c) {
         c.start(5);
         Path file = dir.resolve(c.name() + ".bin");
@@ -56,10 +57,12 @@ class ManualRangesTest {
     // Every request gets the whole file with 200: a peer must not write it at a range's offset.
     server = OriginServer.builder().dispatcher(request -> MockResponse.builder().status(200)
         .body(new byte[100]).build()).start();
-    try (OkHttpBench c = new OkHttpBench()) {
-      c.start(2);
-      assertThatThrownBy(() -> c.download(server.url("/f.bin"), dir.resolve("f.bin"), 2))
-          .isInstanceOf(IOException.class).hasMessageContaining("status 200");
+    for (BenchClient c : List.of(new OkHttpBench(), new RawNettyBench())) {
+      try (c) {
+        c.start(2);
+        assertThatThrownBy(() -> c.download(server.url("/f.bin"), dir.resolve("f.bin"), 2)).as(c.name())
+            .isInstanceOf(IOException.class).hasMessageContaining("status 200");
+      }
     }
   }
 
