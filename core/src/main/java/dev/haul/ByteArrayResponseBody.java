@@ -8,23 +8,49 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** An in-memory body delivered in chunks as demanded; for tests, caches and interceptors. */
+/**
+ * An in-memory body delivered as demanded, one chunk per unit of demand, each a read-only view
+ * (the bytes are never copied); for tests, caches and interceptors.
+ */
 final class ByteArrayResponseBody implements ResponseBody {
 
-  private final byte[] bytes;
-  private final int chunk;
+  private final List<ByteBuffer> chunks;
+  private final long length;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean completed;
 
+  /** {@code bytes} in chunks of at most {@code chunk} bytes, sliced as they are delivered. */
   public ByteArrayResponseBody(byte[] bytes, int chunk) {
-    this.bytes = bytes;
-    this.chunk = Math.max(1, chunk);
+    int size = Math.max(1, chunk);
+    this.chunks = new java.util.AbstractList<>() {
+      @Override
+      public ByteBuffer get(int i) {
+        int from = i * size;
+        return ByteBuffer.wrap(bytes, from, Math.min(size, bytes.length - from)).slice();
+      }
+
+      @Override
+      public int size() {
+        return bytes.length / size + (bytes.length % size == 0 ? 0 : 1);
+      }
+    };
+    this.length = bytes.length;
+  }
+
+  /** These buffers (shared, not copied: nobody may change them), one per unit of demand. */
+  ByteArrayResponseBody(List<ByteBuffer> chunks) {
+    this.chunks = java.util.Objects.requireNonNull(chunks, "chunks is null"); // a hit's list, not copied per call
+    long n = 0;
+    for (ByteBuffer b : this.chunks) {
+      n += b.remaining();
+    }
+    this.length = n;
   }
 
   @Override
   public OptionalLong contentLength() {
-    return OptionalLong.of(bytes.length);
+    return OptionalLong.of(length);
   }
 
   /** Whether the body was closed or cancelled before its end. */
@@ -51,7 +77,7 @@ final class ByteArrayResponseBody implements ResponseBody {
     }
     subscriber.onSubscribe(new Flow.Subscription() {
       private final AtomicLong demand = new AtomicLong();
-      private int offset;
+      private int next;
       private volatile boolean done;
 
       @Override
@@ -71,17 +97,14 @@ final class ByteArrayResponseBody implements ResponseBody {
           if (done || closed.get()) {
             return;
           }
-          if (offset >= bytes.length) {
+          if (next >= chunks.size()) {
             done = true;
             completed = true;
             subscriber.onComplete();
             return;
           }
-          int len = Math.min(chunk, bytes.length - offset);
-          ByteBuffer b = ByteBuffer.wrap(bytes, offset, len).slice().asReadOnlyBuffer();
-          offset += len;
-          subscriber.onNext(List.of(b));
-          if (offset >= bytes.length && !done) {
+          subscriber.onNext(List.of(chunks.get(next++).asReadOnlyBuffer()));
+          if (next >= chunks.size() && !done) {
             done = true;
             completed = true;
             subscriber.onComplete();

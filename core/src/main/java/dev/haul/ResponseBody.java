@@ -63,4 +63,13 @@ public interface ResponseBody extends Flow.Publisher<List<ByteBuffer>>, AutoClos
     }
     return new ByteArrayResponseBody(bytes.clone(), chunkSize);
   }
+
+  /**
+   * A body of these buffers' remaining bytes, one buffer per unit of demand, each delivered as a
+   * read-only view: nothing is copied, so many bodies can serve the same stored buffers (a cache
+   * hit). Neither the list nor its buffers may change while any body over them is read.
+   */
+  static ResponseBody ofBuffers(java.util.List<java.nio.ByteBuffer> buffers) {
+    return new ByteArrayResponseBody(buffers);
+  }
 }

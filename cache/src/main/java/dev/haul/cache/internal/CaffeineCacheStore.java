@@ -3,6 +3,7 @@ package dev.haul.cache.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.haul.ResponseBody;
 import dev.haul.cache.CacheStore;
 import dev.haul.cache.StoredResponse;
 import java.nio.ByteBuffer;
@@ -117,7 +118,7 @@ public final class CaffeineCacheStore implements CacheStore {
     }
 
     Entry entry() {
-      ByteBuffersBody body = new ByteBuffersBody(chunks, bodySize);
+      ResponseBody body = ResponseBody.ofBuffers(chunks);
       return new Entry() {
         @Override
         public StoredResponse response() {
